@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * Every setting of the service, parsed once from the environment. Nothing else reads
+ * process.env: entry points call loadConfig() and pass the result (or slices of it) down.
+ */
+
+const hostPort = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$/;
+
+const brokers = z
+  .string()
+  .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+  .refine((list) => list.length > 0 && list.every((b) => hostPort.test(b) && Number(b.split(':')[1]) <= 65535), {
+    message: 'expected a comma-separated list of host:port (for example localhost:9092)',
+  });
+
+const port = z.coerce
+  .number({ message: 'expected a TCP port number' })
+  .int('expected a whole number')
+  .min(0, 'expected a TCP port between 0 and 65535')
+  .max(65535, 'expected a TCP port between 0 and 65535');
+
+const httpUrl = z.string().url({ message: 'expected an http(s) URL such as http://localhost:8081' });
+
+const mongoUri = z
+  .string()
+  .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'expected a MongoDB URI such as mongodb://127.0.0.1:27017');
+
+const topicName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, ".", "_", "-")');
+
+const nonNegative = z.coerce.number({ message: 'expected a number' }).min(0, 'expected a number >= 0');
+const positiveInt = z.coerce.number({ message: 'expected a number' }).int('expected a whole number').min(1, 'expected a whole number >= 1');
+const fraction = z.coerce.number({ message: 'expected a number' }).min(0, 'expected a number in [0, 1]').max(1, 'expected a number in [0, 1]');
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const sourceName = z.enum(['tmdb', 'omdb', 'imdb']);
+
+const tierOrder = z
+  .string()
+  .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t.length > 0))
+  .pipe(z.array(sourceName, { message: 'expected a comma-separated list of tmdb, omdb, imdb' }).min(1).refine((l) => new Set(l).size === l.length, 'a tier may appear only once'));
+
+const criticalOnly = z
+  .string()
+  .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t.length > 0))
+  .pipe(z.array(sourceName, { message: 'expected a comma-separated list of tmdb, omdb, imdb (may be empty)' }));
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+  message: 'expected one of fatal, error, warn, info, debug, trace, silent',
+});
+
+/** Environment variables, their defaults and what is expected of them. */
+export const envSchema = z.object({
+  // Kafka
+  KAFKA_BROKERS: brokers.default(['localhost:9092']),
+  KAFKA_CLIENT_ID: z.string().min(1).default('festival-resolver'),
+  KAFKA_GROUP_ID: z.string().min(1).default('festival-resolver'),
+  KAFKA_CONNECTION_TIMEOUT_MS: positiveInt.default(3000),
+  KAFKA_REQUEST_TIMEOUT_MS: positiveInt.default(10000),
+  TOPIC_NOMINATIONS: topicName.default('festival.nominations'),
+  TOPIC_RESOLVED: topicName.default('movie.resolved'),
+  TOPIC_STUB: topicName.default('movie.stub'),
+  TOPIC_RETRY: topicName.default('festival.nominations.retry'),
+  TOPIC_DLQ: topicName.default('festival.nominations.dlq'),
+  TOPIC_PARTITIONS: positiveInt.default(6),
+  SCHEMA_REGISTRY_URL: httpUrl.default('http://localhost:8081'),
+  // MongoDB
+  MONGODB_URI: mongoUri.default('mongodb://127.0.0.1:27017'),
+  MONGODB_DATABASE: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'expected a database name (letters, digits, _ and -)').default('festival_resolver'),
+  // HTTP (metrics, health)
+  HTTP_PORT: port.default(9464),
+  LOG_LEVEL: logLevel.default('info'),
+  // Sources: endpoints and credentials (defaults are the real services)
+  TMDB_BASE_URL: httpUrl.default('https://api.themoviedb.org/3'),
+  TMDB_READ_TOKEN: z.string().optional(),
+  TMDB_API_KEY: z.string().optional(),
+  OMDB_BASE_URL: httpUrl.default('https://www.omdbapi.com/'),
+  OMDB_API_KEY: z.string().optional(),
+  ZYTE_BASE_URL: httpUrl.default('https://api.zyte.com/v1'),
+  ZYTE_API_KEY: z.string().optional(),
+  SOURCE_TIMEOUT_MS: positiveInt.default(8000),
+  // Costs, rate limits, budgets
+  TMDB_COST_USD: nonNegative.default(0),
+  OMDB_COST_USD: nonNegative.default(0.001),
+  ZYTE_COST_USD: nonNegative.default(0.02),
+  TMDB_RATE_PER_SECOND: positiveInt.default(40),
+  OMDB_RATE_PER_SECOND: positiveInt.default(10),
+  ZYTE_RATE_PER_SECOND: positiveInt.default(5),
+  OMDB_DAILY_REQUEST_QUOTA: positiveInt.default(1000),
+  OMDB_DAILY_BUDGET_USD: nonNegative.default(5),
+  OMDB_MONTHLY_BUDGET_USD: nonNegative.default(50),
+  ZYTE_DAILY_BUDGET_USD: nonNegative.default(20),
+  ZYTE_MONTHLY_BUDGET_USD: nonNegative.default(200),
+  // The chain
+  TIER_ORDER: tierOrder.default(['tmdb', 'omdb', 'imdb']),
+  TIERS_DISABLED: criticalOnly.default([]),
+  TIERS_CRITICAL_ONLY: criticalOnly.default([]),
+  MATCH_ACCEPT_THRESHOLD: fraction.default(0.75),
+  MATCH_REVIEW_THRESHOLD: fraction.default(0.6),
+  RETRY_MAX_ATTEMPTS: positiveInt.default(5),
+  RETRY_BASE_DELAY_MS: positiveInt.default(1000),
+  RETRY_EXHAUSTED_POLICY: z.enum(['fall_through', 'dead_letter'], { message: 'expected fall_through or dead_letter' }).default('fall_through'),
+  CONSUMER_CONCURRENCY: positiveInt.default(8),
+  CACHE_HIT_TTL_DAYS: positiveInt.default(90),
+  CACHE_MISS_TTL_HOURS: positiveInt.default(24),
+  STUB_ESCALATION_DAYS: positiveInt.default(30),
+  ENRICHMENT_ENABLED: bool.default(true),
+  ENRICHMENT_INTERVAL_MINUTES: positiveInt.default(60),
+  ENRICHMENT_MAX_PER_PASS: positiveInt.default(100),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export type SourceName = z.infer<typeof sourceName>;
+
+/** The parsed configuration, grouped by the part of the service that uses it. */
+export interface Config {
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    groupId: string;
+    connectionTimeoutMs: number;
+    requestTimeoutMs: number;
+    partitions: number;
+    topics: { nominations: string; resolved: string; stub: string; retry: string; dlq: string };
+  };
+  schemaRegistry: { url: string };
+  mongo: { uri: string; database: string };
+  http: { port: number };
+  logLevel: Env['LOG_LEVEL'];
+  sources: {
+    timeoutMs: number;
+    tmdb: { baseUrl: string; readToken?: string; apiKey?: string; costUsd: number; ratePerSecond: number };
+    omdb: { baseUrl: string; apiKey?: string; costUsd: number; ratePerSecond: number; dailyRequestQuota: number; dailyBudgetUsd: number; monthlyBudgetUsd: number };
+    zyte: { baseUrl: string; apiKey?: string; costUsd: number; ratePerSecond: number; dailyBudgetUsd: number; monthlyBudgetUsd: number };
+  };
+  chain: {
+    order: SourceName[];
+    disabled: SourceName[];
+    criticalOnly: SourceName[];
+    acceptThreshold: number;
+    reviewThreshold: number;
+    retry: { maxAttempts: number; baseDelayMs: number; exhaustedPolicy: 'fall_through' | 'dead_letter' };
+    concurrency: number;
+  };
+  cache: { hitTtlDays: number; missTtlHours: number };
+  review: { stubEscalationDays: number };
+  enrichment: { enabled: boolean; intervalMinutes: number; maxPerPass: number };
+}
+
+function describeIssues(error: z.ZodError, env: Record<string, string | undefined>): string[] {
+  return error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '(unknown)');
+    const got = env[variable];
+    const shown = got === undefined ? 'it is not set' : `got ${JSON.stringify(got.length > 80 ? `${got.slice(0, 80)}…` : got)}`;
+    const secret = /KEY|TOKEN|PASSWORD|SECRET/.test(variable);
+    return `${variable}: ${issue.message}; ${secret ? 'value hidden' : shown}`;
+  });
+}
+
+/** Parses the environment; throws one ConfigError naming every bad variable. */
+export function parseEnv(env: Record<string, string | undefined>): Env {
+  // Empty strings count as unset so that `FOO= cmd` falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = describeIssues(result.error, env);
+    throw new ConfigError(`Invalid configuration:\n  - ${lines.join('\n  - ')}\nFix the variables above (see the configuration table in README.md) and start again.`, lines);
+  }
+  const parsed = result.data;
+  if (parsed.MATCH_REVIEW_THRESHOLD > parsed.MATCH_ACCEPT_THRESHOLD) {
+    const line = `MATCH_REVIEW_THRESHOLD: must not exceed MATCH_ACCEPT_THRESHOLD (${parsed.MATCH_ACCEPT_THRESHOLD}); got ${parsed.MATCH_REVIEW_THRESHOLD}`;
+    throw new ConfigError(`Invalid configuration:\n  - ${line}\nFix the variables above and start again.`, [line]);
+  }
+  return parsed;
+}
+
+/** Builds the grouped Config from parsed variables. */
+export function toConfig(e: Env): Config {
+  return {
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      groupId: e.KAFKA_GROUP_ID,
+      connectionTimeoutMs: e.KAFKA_CONNECTION_TIMEOUT_MS,
+      requestTimeoutMs: e.KAFKA_REQUEST_TIMEOUT_MS,
+      partitions: e.TOPIC_PARTITIONS,
+      topics: { nominations: e.TOPIC_NOMINATIONS, resolved: e.TOPIC_RESOLVED, stub: e.TOPIC_STUB, retry: e.TOPIC_RETRY, dlq: e.TOPIC_DLQ },
+    },
+    schemaRegistry: { url: e.SCHEMA_REGISTRY_URL },
+    mongo: { uri: e.MONGODB_URI, database: e.MONGODB_DATABASE },
+    http: { port: e.HTTP_PORT },
+    logLevel: e.LOG_LEVEL,
+    sources: {
+      timeoutMs: e.SOURCE_TIMEOUT_MS,
+      tmdb: { baseUrl: e.TMDB_BASE_URL, readToken: e.TMDB_READ_TOKEN, apiKey: e.TMDB_API_KEY, costUsd: e.TMDB_COST_USD, ratePerSecond: e.TMDB_RATE_PER_SECOND },
+      omdb: {
+        baseUrl: e.OMDB_BASE_URL,
+        apiKey: e.OMDB_API_KEY,
+        costUsd: e.OMDB_COST_USD,
+        ratePerSecond: e.OMDB_RATE_PER_SECOND,
+        dailyRequestQuota: e.OMDB_DAILY_REQUEST_QUOTA,
+        dailyBudgetUsd: e.OMDB_DAILY_BUDGET_USD,
+        monthlyBudgetUsd: e.OMDB_MONTHLY_BUDGET_USD,
+      },
+      zyte: {
+        baseUrl: e.ZYTE_BASE_URL,
+        apiKey: e.ZYTE_API_KEY,
+        costUsd: e.ZYTE_COST_USD,
+        ratePerSecond: e.ZYTE_RATE_PER_SECOND,
+        dailyBudgetUsd: e.ZYTE_DAILY_BUDGET_USD,
+        monthlyBudgetUsd: e.ZYTE_MONTHLY_BUDGET_USD,
+      },
+    },
+    chain: {
+      order: e.TIER_ORDER,
+      disabled: e.TIERS_DISABLED,
+      criticalOnly: e.TIERS_CRITICAL_ONLY,
+      acceptThreshold: e.MATCH_ACCEPT_THRESHOLD,
+      reviewThreshold: e.MATCH_REVIEW_THRESHOLD,
+      retry: { maxAttempts: e.RETRY_MAX_ATTEMPTS, baseDelayMs: e.RETRY_BASE_DELAY_MS, exhaustedPolicy: e.RETRY_EXHAUSTED_POLICY },
+      concurrency: e.CONSUMER_CONCURRENCY,
+    },
+    cache: { hitTtlDays: e.CACHE_HIT_TTL_DAYS, missTtlHours: e.CACHE_MISS_TTL_HOURS },
+    review: { stubEscalationDays: e.STUB_ESCALATION_DAYS },
+    enrichment: { enabled: e.ENRICHMENT_ENABLED, intervalMinutes: e.ENRICHMENT_INTERVAL_MINUTES, maxPerPass: e.ENRICHMENT_MAX_PER_PASS },
+  };
+}
+
+/** Parses process.env (or the given map) into a Config; throws ConfigError on any bad value. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  return toConfig(parseEnv(env));
+}

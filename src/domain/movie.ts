@@ -1,0 +1,55 @@
+/** Where a piece of movie data came from. */
+export type SourceName = 'tmdb' | 'omdb' | 'imdb';
+
+/** full: TMDb or IMDb data; minimal: OMDb only; stub: every tier failed. */
+export type ImportType = 'full' | 'minimal' | 'stub';
+
+export interface Rating {
+  source: string;
+  value: number;
+  scale: number;
+  votes?: number;
+}
+
+/** The one movie shape every source maps its response into. */
+export interface NormalizedMovie {
+  source: SourceName;
+  title: string;
+  originalTitle?: string;
+  alternativeTitles: string[];
+  year?: number;
+  releaseDate?: string;
+  runtimeMinutes?: number;
+  genres: string[];
+  directors: string[];
+  cast: string[];
+  countries: string[];
+  languages: string[];
+  plot?: string;
+  ratings: Rating[];
+  externalIds: { imdbId?: string; tmdbId?: number };
+  posterUrl?: string;
+}
+
+/** Fields a curator can lock; enrichment never overwrites a locked field. */
+export type LockableField = 'imdbId' | 'tmdbId' | 'title' | 'originalTitle' | 'year' | 'directors' | 'match';
+
+/** A movie as stored in the `movies` collection. */
+export interface MovieDocument {
+  /** Natural key: the IMDb ID when known, else `title:<normalised title>:<year>`. */
+  key: string;
+  imdbId?: string;
+  tmdbId?: number;
+  title: string;
+  originalTitle?: string;
+  year?: number;
+  data?: NormalizedMovie;
+  importType: ImportType;
+  needsEnrichment: boolean;
+  dataSourceHierarchy: SourceName[];
+  confidence: number;
+  locked: LockableField[];
+  lastEnrichmentAttempt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}

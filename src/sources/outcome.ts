@@ -1,0 +1,51 @@
+import type { NormalizedMovie, SourceName } from '../domain/movie.js';
+
+/** What the matcher saw for one candidate (kept for the review queue and metrics). */
+export interface CandidateSummary {
+  source: SourceName;
+  id: string;
+  title: string;
+  originalTitle?: string;
+  year?: number;
+  confidence: number;
+  rejectedBecause?: string;
+}
+
+/** One upstream HTTP request, as recorded in api_lookup_metrics. */
+export interface UpstreamAttempt {
+  source: SourceName;
+  operation: string;
+  identifier: string;
+  strategy: string;
+  success: boolean;
+  responseTimeMs: number;
+  costUsd: number;
+  status?: number;
+  errorMessage?: string;
+}
+
+interface OutcomeBase {
+  /** Every upstream request made for this lookup, in order. */
+  attempts: UpstreamAttempt[];
+}
+
+/** The result of one source lookup: outcomes are data, never exceptions. */
+export type LookupOutcome =
+  | (OutcomeBase & {
+      kind: 'found';
+      movie: NormalizedMovie;
+      confidence: number;
+      /** false when two strong candidates compete, or confidence is below the accept threshold. */
+      certain: boolean;
+      strategy: string;
+      evidence: Record<string, number | string | boolean>;
+      candidates: CandidateSummary[];
+    })
+  | (OutcomeBase & { kind: 'not_found'; candidates: CandidateSummary[] })
+  | (OutcomeBase & { kind: 'transient'; reason: string; status?: number; retryAfterMs?: number })
+  | (OutcomeBase & { kind: 'quota_exhausted'; reason: string })
+  | (OutcomeBase & { kind: 'auth_failed'; reason: string })
+  | (OutcomeBase & { kind: 'blocked'; reason: string })
+  | (OutcomeBase & { kind: 'invalid_response'; reason: string });
+
+export type OutcomeKind = LookupOutcome['kind'];

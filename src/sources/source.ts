@@ -1,0 +1,32 @@
+import type { ImportType, SourceName } from '../domain/movie.js';
+import type { LookupOutcome } from './outcome.js';
+
+/** What the chain asks a source: the nominated film as the festival described it. */
+export interface LookupQuery {
+  imdbId?: string;
+  title: string;
+  originalTitle?: string;
+  year?: number;
+  directors: string[];
+}
+
+export interface LookupContext {
+  signal?: AbortSignal;
+}
+
+/** The one contract every upstream source implements; the chain knows only this. */
+export interface MovieSource {
+  readonly name: SourceName;
+  /** Lower runs first by default. */
+  readonly priority: number;
+  readonly costPerRequestUsd: number;
+  readonly rateLimitPerSecond: number;
+  /** The import type a hit from this source yields. */
+  readonly importType: Exclude<ImportType, 'stub'>;
+  /** Look up by IMDb ID. */
+  lookupByImdbId(imdbId: string, query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome>;
+  /** Look up by title, year, original title and directors. */
+  lookupByTitle(query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome>;
+  /** By ID first when there is one, then by title: what the chain calls. */
+  lookup(query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome>;
+}
