@@ -1,0 +1,36 @@
+import type { IHeaders, Kafka, Producer, RecordMetadata } from 'kafkajs';
+import { FestivalResolverError } from '../errors.js';
+
+/**
+ * An idempotent producer: the broker drops duplicates of a retried batch, and with one
+ * request in flight the order of a key's messages is kept. Callers connect and disconnect
+ * it (one per process, built in main.ts).
+ */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+}
+
+/** One already-encoded message. */
+export interface OutgoingMessage {
+  key: string;
+  value: Buffer;
+  headers?: Record<string, string>;
+}
+
+function toHeaders(headers: Record<string, string> | undefined): IHeaders | undefined {
+  return headers === undefined ? undefined : { ...headers };
+}
+
+/** Sends encoded messages to one topic with `acks: -1` (all in-sync replicas). */
+export async function sendEncoded(producer: Producer, topic: string, messages: readonly OutgoingMessage[]): Promise<RecordMetadata[]> {
+  if (messages.length === 0) return [];
+  try {
+    return await producer.send({
+      topic,
+      acks: -1,
+      messages: messages.map((m) => ({ key: m.key, value: m.value, headers: toHeaders(m.headers) })),
+    });
+  } catch (error) {
+    throw new FestivalResolverError('KAFKA_UNAVAILABLE', `failed to produce ${messages.length} message(s) to ${topic}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
