@@ -1,13 +1,27 @@
 import type { IHeaders, Kafka, Producer, RecordMetadata } from 'kafkajs';
 import { FestivalResolverError } from '../errors.js';
 
+/** Producer options; `retries` bounds how long a send keeps trying before it fails. */
+export interface IdempotentProducerOptions {
+  retries?: number;
+}
+
 /**
  * An idempotent producer: the broker drops duplicates of a retried batch, and with one
- * request in flight the order of a key's messages is kept. Callers connect and disconnect
- * it (one per process, built in main.ts).
+ * request in flight the order of a key's messages is kept. kafkajs would retry an
+ * idempotent send forever; we bound it (about two minutes by default) so that a lost
+ * broker surfaces as KAFKA_UNAVAILABLE to the consumer entry point, which then does not
+ * commit the offset. A resend after that may duplicate an event: consumers of our topics
+ * deduplicate on nominationId / movieKey. kafkajs logs one warning about this at creation.
+ * Callers connect and disconnect it (one per process, built in main.ts).
  */
-export function createIdempotentProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+export function createIdempotentProducer(kafka: Kafka, options: IdempotentProducerOptions = {}): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    retry: { retries: options.retries ?? 15, initialRetryTime: 300, maxRetryTime: 10_000 },
+  });
 }
 
 /** One already-encoded message. */
