@@ -1,0 +1,145 @@
+import type { ImportType, NormalizedMovie, SourceName } from '../domain/movie.js';
+import { planTiers, type TierSettings } from '../domain/tier-plan.js';
+import type { CandidateSummary, LookupOutcome, UpstreamAttempt } from '../sources/outcome.js';
+import type { LookupQuery } from '../sources/source.js';
+import type { GuardedOutcome, GuardedSource } from './guarded-source.js';
+
+/** What happened at one tier for one nomination (feeds api_lookup_metrics and the logs). */
+export interface TierStep {
+  source: SourceName;
+  level: number;
+  result: GuardedOutcome['kind'] | 'disabled' | 'critical_only' | 'not_configured';
+  /** Why the chain moved on from this tier (null for the tier that resolved the film). */
+  reasonForFallback: string | null;
+  confidence?: number;
+  strategy?: string;
+  fromCache: boolean;
+  attempts: UpstreamAttempt[];
+}
+
+export type ReviewReason = 'low_confidence' | 'ambiguous' | 'all_sources_failed';
+
+type Found = Extract<LookupOutcome, { kind: 'found' }>;
+
+/** The chain's verdict for one nomination. */
+export type ChainResult =
+  | {
+      kind: 'resolved';
+      source: SourceName;
+      importType: Exclude<ImportType, 'stub'>;
+      movie: NormalizedMovie;
+      confidence: number;
+      strategy: string;
+      review?: { reason: ReviewReason; candidates: CandidateSummary[] };
+      steps: TierStep[];
+    }
+  | { kind: 'stub'; review: { reason: 'all_sources_failed'; candidates: CandidateSummary[] }; steps: TierStep[] }
+  | { kind: 'retry'; source: SourceName; reason: string; retryAfterMs?: number; steps: TierStep[] }
+  | { kind: 'dead_letter'; source: SourceName; reason: string; steps: TierStep[] }
+  | { kind: 'auth_failed'; source: SourceName; reason: string; steps: TierStep[] };
+
+export interface ChainSettings {
+  tiers: TierSettings;
+  acceptThreshold: number;
+  reviewThreshold: number;
+  maxAttempts: number;
+  exhaustedPolicy: 'fall_through' | 'dead_letter';
+}
+
+export interface ResolveOptions {
+  critical: boolean;
+  /** 1 for the first delivery, then one more per pass through the retry topic. */
+  attempt: number;
+}
+
+/**
+ * The tiered fallback chain. "Not found" moves to the next tier; a transient failure asks
+ * for a retry instead of downgrading the film (until the retry budget is spent, then the
+ * configured policy decides); an auth failure stops the chain so the operator can act.
+ */
+export class ResolutionChain {
+  constructor(
+    private readonly sources: ReadonlyMap<SourceName, GuardedSource>,
+    private readonly settings: ChainSettings,
+  ) {}
+
+  async resolve(query: LookupQuery, options: ResolveOptions): Promise<ChainResult> {
+    const steps: TierStep[] = [];
+    const candidates: CandidateSummary[] = [];
+    let tentative: { source: SourceName; outcome: Found } | undefined;
+
+    for (const tier of planTiers(this.settings.tiers, options.critical)) {
+      if (!tier.run) {
+        steps.push({ source: tier.source, level: tier.level, result: tier.reason, reasonForFallback: `tier_${tier.reason}`, fromCache: false, attempts: [] });
+        continue;
+      }
+      const guarded = this.sources.get(tier.source);
+      if (guarded === undefined) {
+        steps.push({ source: tier.source, level: tier.level, result: 'not_configured', reasonForFallback: 'tier_not_configured', fromCache: false, attempts: [] });
+        continue;
+      }
+      const outcome = await guarded.lookup(query);
+      const step: TierStep = {
+        source: tier.source,
+        level: tier.level,
+        result: outcome.kind,
+        reasonForFallback: null,
+        fromCache: 'fromCache' in outcome && outcome.fromCache === true,
+        attempts: outcome.attempts,
+      };
+      steps.push(step);
+
+      if (outcome.kind === 'found') {
+        step.confidence = outcome.confidence;
+        step.strategy = outcome.strategy;
+        candidates.push(...outcome.candidates);
+        if (outcome.certain && outcome.confidence >= this.settings.acceptThreshold) {
+          return { kind: 'resolved', source: tier.source, importType: guarded.source.importType, movie: outcome.movie, confidence: outcome.confidence, strategy: outcome.strategy, steps };
+        }
+        if (outcome.confidence >= this.settings.reviewThreshold && (tentative === undefined || outcome.confidence > tentative.outcome.confidence)) {
+          tentative = { source: tier.source, outcome };
+        }
+        step.reasonForFallback = outcome.confidence >= this.settings.reviewThreshold ? 'uncertain_match' : 'low_confidence';
+        continue;
+      }
+
+      const transient = outcome.kind === 'transient' || outcome.kind === 'blocked' || (outcome.kind === 'skipped' && outcome.reason === 'circuit_open');
+      if (transient) {
+        const reason = outcome.kind === 'skipped' ? outcome.detail : outcome.reason;
+        if (options.attempt < this.settings.maxAttempts) {
+          const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
+          return { kind: 'retry', source: tier.source, reason, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), steps };
+        }
+        if (this.settings.exhaustedPolicy === 'dead_letter') return { kind: 'dead_letter', source: tier.source, reason: `retries exhausted: ${reason}`, steps };
+        step.reasonForFallback = 'transient_retries_exhausted';
+        continue;
+      }
+
+      switch (outcome.kind) {
+        case 'auth_failed':
+          return { kind: 'auth_failed', source: tier.source, reason: outcome.reason, steps };
+        case 'not_found':
+          candidates.push(...outcome.candidates);
+          step.reasonForFallback = 'not_found';
+          break;
+        case 'quota_exhausted':
+          step.reasonForFallback = 'quota_exhausted';
+          break;
+        case 'invalid_response':
+          step.reasonForFallback = 'invalid_response';
+          break;
+        case 'skipped':
+          step.reasonForFallback = outcome.reason;
+          break;
+      }
+    }
+
+    if (tentative !== undefined) {
+      const { source, outcome } = tentative;
+      const importType = this.sources.get(source)?.source.importType ?? 'minimal';
+      const reason: ReviewReason = outcome.candidates.filter((c) => c.confidence >= this.settings.reviewThreshold).length > 1 ? 'ambiguous' : 'low_confidence';
+      return { kind: 'resolved', source, importType, movie: outcome.movie, confidence: outcome.confidence, strategy: outcome.strategy, review: { reason, candidates }, steps };
+    }
+    return { kind: 'stub', review: { reason: 'all_sources_failed', candidates }, steps };
+  }
+}

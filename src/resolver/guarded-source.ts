@@ -1,0 +1,137 @@
+import CircuitBreaker from 'opossum';
+import type { SourceName } from '../domain/movie.js';
+import { normaliseTitle } from '../domain/matching/index.js';
+import { SingleFlight } from '../domain/single-flight.js';
+import type { Logger } from '../logger.js';
+import type { ResolverMetrics } from '../metrics/metrics.js';
+import type { LookupOutcome } from '../sources/outcome.js';
+import type { LookupQuery, MovieSource } from '../sources/source.js';
+import type { BudgetPort, LookupCachePort } from './ports.js';
+
+/** A source lookup as the chain sees it: an upstream outcome, or a tier skipped before any call. */
+export type GuardedOutcome =
+  | (LookupOutcome & { fromCache?: boolean })
+  | { kind: 'skipped'; reason: 'budget_exhausted' | 'circuit_open'; detail: string; attempts: [] };
+
+export interface GuardOptions {
+  cache?: LookupCachePort;
+  budget?: BudgetPort;
+  /** How many paid requests one lookup may make at most (reserved up front, unused part released). */
+  maxRequestsPerLookup: number;
+  breaker: { errorThresholdPercentage: number; resetTimeoutMs: number; volumeThreshold: number };
+  metrics?: ResolverMetrics;
+  logger: Logger;
+}
+
+/** Thrown inside the breaker so that a transient outcome counts as a failure. */
+class TransientOutcome extends Error {
+  constructor(readonly outcome: LookupOutcome) {
+    super('transient upstream outcome');
+  }
+}
+
+/** The identifier a lookup is cached and coalesced under: the IMDb ID, else title and year. */
+export function lookupIdentifier(query: LookupQuery): string {
+  if (query.imdbId !== undefined) return query.imdbId;
+  return `title:${normaliseTitle(query.title)}:${query.year ?? 'unknown'}`;
+}
+
+/**
+ * Wraps one source with what every tier needs: the lookup cache, coalescing of concurrent
+ * lookups of one film, the shared budget and a circuit breaker, and records metrics.
+ */
+export class GuardedSource {
+  readonly name: SourceName;
+  private readonly flight = new SingleFlight<GuardedOutcome>();
+  private readonly breaker: CircuitBreaker<[LookupQuery], LookupOutcome>;
+
+  constructor(
+    readonly source: MovieSource,
+    private readonly options: GuardOptions,
+  ) {
+    this.name = source.name;
+    this.breaker = new CircuitBreaker(
+      async (query: LookupQuery) => {
+        const outcome = await source.lookup(query);
+        if (outcome.kind === 'transient') throw new TransientOutcome(outcome);
+        return outcome;
+      },
+      {
+        timeout: false,
+        errorThresholdPercentage: options.breaker.errorThresholdPercentage,
+        resetTimeout: options.breaker.resetTimeoutMs,
+        volumeThreshold: options.breaker.volumeThreshold,
+      },
+    );
+    const gauge = options.metrics?.circuitState;
+    gauge?.set({ source: this.name }, 0);
+    this.breaker.on('open', () => {
+      gauge?.set({ source: this.name }, 1);
+      options.logger.warn({ source: this.name }, 'circuit opened: source is failing, lookups held back');
+    });
+    this.breaker.on('close', () => gauge?.set({ source: this.name }, 0));
+  }
+
+  lookup(query: LookupQuery): Promise<GuardedOutcome> {
+    return this.flight.run(lookupIdentifier(query), () => this.lookupOnce(query));
+  }
+
+  shutdown(): void {
+    this.breaker.shutdown();
+  }
+
+  private async lookupOnce(query: LookupQuery): Promise<GuardedOutcome> {
+    const identifier = lookupIdentifier(query);
+    const { cache, budget, metrics } = this.options;
+    const cached = await cache?.get(this.name, identifier);
+    if (cached !== undefined) {
+      metrics?.cacheHits.inc({ source: this.name, kind: cached.kind === 'found' ? 'hit' : 'miss' });
+      return cached.kind === 'found' ? { ...cached.outcome, attempts: [], fromCache: true } : { kind: 'not_found', candidates: [], attempts: [], fromCache: true };
+    }
+    metrics?.cacheMisses.inc({ source: this.name });
+
+    if (this.breaker.opened) {
+      return { kind: 'skipped', reason: 'circuit_open', detail: `${this.name} circuit is open after repeated transient failures`, attempts: [] };
+    }
+
+    const price = this.source.costPerRequestUsd;
+    const reservedUsd = price * this.options.maxRequestsPerLookup;
+    const reservation = price > 0 && budget !== undefined ? await budget.reserve(this.name, reservedUsd, this.options.maxRequestsPerLookup) : undefined;
+    if (reservation !== undefined && !reservation.ok) {
+      return { kind: 'skipped', reason: 'budget_exhausted', detail: `${this.name} ${reservation.period} budget exhausted`, attempts: [] };
+    }
+
+    const started = performance.now();
+    const outcome = await this.fire(query);
+    metrics?.lookupDuration.observe({ source: this.name }, (performance.now() - started) / 1000);
+
+    const charged = outcome.attempts.reduce((sum, a) => sum + a.costUsd, 0);
+    if (reservation?.ok === true) await reservation.release(Math.max(0, reservedUsd - charged));
+    if (metrics !== undefined) {
+      if (charged > 0) metrics.costUsd.inc({ source: this.name }, charged);
+      const strategy = outcome.kind === 'found' ? outcome.strategy : (outcome.attempts.at(-1)?.strategy ?? 'none');
+      metrics.lookups.inc({ source: this.name, strategy, outcome: outcome.kind });
+    }
+
+    if (cache !== undefined) {
+      if (outcome.kind === 'found') await cache.setFound(this.name, identifier, outcome);
+      else if (outcome.kind === 'not_found') await cache.setMiss(this.name, identifier);
+    }
+    return outcome;
+  }
+
+  private async fire(query: LookupQuery): Promise<LookupOutcome> {
+    try {
+      return await this.breaker.fire(query);
+    } catch (error: unknown) {
+      if (error instanceof TransientOutcome) return error.outcome;
+      // opossum rejects with its own error while open or half-open and busy.
+      if (this.breaker.opened || (error instanceof Error && /breaker is open/i.test(error.message))) {
+        return { kind: 'transient', reason: `${this.name} circuit is open`, attempts: [] };
+      }
+      // A source must return outcomes as data; an exception here is a bug, reported as transient so the message is retried, not downgraded.
+      this.options.logger.error({ err: error, source: this.name }, 'source threw instead of returning an outcome');
+      return { kind: 'transient', reason: `${this.name} lookup failed unexpectedly`, attempts: [] };
+    }
+  }
+}
