@@ -260,6 +260,8 @@ export interface StackConfig {
   cacheDir: string;
   ports: { kafka: number; kafkaController: number; mongo: number; registry: number };
   startTimeoutMs: number;
+  /** The environment the stack's child processes (java, go, mvn, node) inherit. */
+  env: Record<string, string | undefined>;
 }
 
 /** Parses the STACK_* variables; throws one ConfigError naming every bad variable. */
@@ -282,5 +284,5 @@ export function loadStackConfig(env: Record<string, string | undefined> = proces
     seen.set(value, name);
   }
   const cacheHome = e.XDG_CACHE_HOME ?? `${e.HOME ?? '/tmp'}/.cache`;
-  return { dir: e.STACK_DIR, cacheDir: e.STACK_CACHE_DIR ?? `${cacheHome}/festival-resolver`, ports, startTimeoutMs: e.STACK_START_TIMEOUT_MS };
+  return { dir: e.STACK_DIR, cacheDir: e.STACK_CACHE_DIR ?? `${cacheHome}/festival-resolver`, ports, startTimeoutMs: e.STACK_START_TIMEOUT_MS, env };
 }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { register as registerStack } from './stack.js';
 
 /**
  * Each sub-command lives in its own file and exports `register(program)`; add it here.
  */
 export function registerCommands(program: Command): void {
-  void program;
+  registerStack(program);
 }
