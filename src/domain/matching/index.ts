@@ -6,3 +6,6 @@ export type { MatchTarget, MatchCandidate, MatchEvidence, ScoredCandidate, Match
 export { normaliseTitle } from './normalise.js';
 export { scoreCandidate } from './score.js';
 export { decide } from './decide.js';
+export { titleSimilarity } from './similarity.js';
+export { yearDistance, yearScore } from './year.js';
+export { directorOverlap, sameDirector } from './directors.js';
