@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import { onTestFinished } from 'vitest';
+import { waitForTopicLeaders } from '../../src/kafka/topics.js';
 import { uniqueName } from './names.js';
 import { testServices } from './services.js';
 
@@ -26,10 +27,11 @@ export async function adminForTest(kafka: Kafka): Promise<Admin> {
 /** A random topic of the test's own, deleted when the test ends. */
 export async function testTopic(admin: Admin, prefix = 'test', numPartitions = 3): Promise<string> {
   const topic = uniqueName(prefix);
-  await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
   onTestFinished(async () => {
     await admin.deleteTopics({ topics: [topic], timeout: 5000 }).catch(() => undefined);
   });
+  await admin.createTopics({ topics: [{ topic, numPartitions }] });
+  await waitForTopicLeaders(admin, [topic]);
   return topic;
 }
 
@@ -39,9 +41,7 @@ export function testGroupId(prefix = 'test-group'): string {
 }
 
 /** A message as consumed, with the partition it came from. */
-export interface ConsumedMessage extends KafkaMessage {
-  partition: number;
-}
+export type ConsumedMessage = KafkaMessage & { partition: number };
 
 /**
  * Consumes the first `n` messages of `topic` from the beginning with a group of its own.
