@@ -1,0 +1,42 @@
+import type { MovieDocument, NormalizedMovie, SourceName } from '../domain/movie.js';
+import type { Nomination } from '../domain/nomination.js';
+import type { CandidateSummary } from '../sources/outcome.js';
+import type { ReviewReason, TierStep } from './chain.js';
+
+/** What the processor writes for one nomination, whatever the chain said. */
+export interface ResolutionRecord {
+  nomination: Nomination;
+  movieKey: string;
+  /** The resolved film, absent for a stub. */
+  resolved?: { source: SourceName; importType: 'full' | 'minimal'; movie: NormalizedMovie; confidence: number; strategy: string };
+  review?: { reason: ReviewReason; candidates: CandidateSummary[] };
+  steps: TierStep[];
+  /** Where this message came from, so replays of it write the same attempt ids. */
+  origin: string;
+}
+
+/** The movie after the write, and whether the write created or improved it. */
+export interface StoredMovie {
+  document: MovieDocument;
+  created: boolean;
+  changed: boolean;
+  /** True while the movie's current state has not been announced on movie.resolved / movie.stub. */
+  needsEvent: boolean;
+  nominationIds: string[];
+}
+
+/**
+ * The MongoDB side of one resolution, as a port: movies, nominations, lookup metrics and
+ * the review queue. Every write is idempotent by natural key, so a redelivered message
+ * changes nothing and duplicates nothing.
+ */
+export interface ResolutionStore {
+  save(record: ResolutionRecord, now: Date): Promise<StoredMovie>;
+  /** Called once the movie's event is durable on Kafka. */
+  markEventPublished(movieKey: string, state: string): Promise<void>;
+}
+
+/** The state an event announces: a new event is due whenever it changes. */
+export function announcedState(document: Pick<MovieDocument, 'importType' | 'dataSourceHierarchy'>): string {
+  return `${document.importType}:${document.dataSourceHierarchy.join('>')}`;
+}
