@@ -30,6 +30,10 @@ export function foldDiacritics(text: string): string {
     .replace(/\p{M}+/gu, '')
     .replace(/[ßæœøđðłþıħŧŋĸſ]/g, (c) => foldedLetters[c] ?? c)
     .replace(/[\u0400-\u04ff]/g, (c) => cyrillic[c] ?? c)
+    // Modern Greek digraphs: αυ/ευ read af/ef before a voiceless consonant, av/ev elsewhere.
+    .replace(/([αε])υ(?=[θκξπσςτφχψ])/g, (_, v: string) => `${greek[v] ?? v}f`)
+    .replace(/([αε])υ/g, (_, v: string) => `${greek[v] ?? v}v`)
+    .replace(/ου/g, 'ou')
     .replace(/[\u0370-\u03ff]/g, (c) => greek[c] ?? c);
 }
 
