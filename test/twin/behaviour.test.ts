@@ -53,7 +53,9 @@ describe('twin behaviour knobs', () => {
     const res = await fetch(`${twin.urls.omdb}?apikey=${twin.keys.omdbKey}&i=${film.imdbId}`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(() => JSON.parse(text)).toThrow();
+    expect(() => {
+      JSON.parse(text);
+    }).toThrow();
   });
 
   it('when a request hangs longer than the client waits, then the client times out', async () => {

@@ -14,7 +14,7 @@ describe('twin OMDb routes', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ Title: 'Sentimental Value', Year: '2023', Runtime: '108 min', Director: 'Ada Director', Actors: 'A, B, C', Language: 'French', Country: 'France', imdbRating: '7.9', imdbVotes: '1,234,567', imdbID: film.imdbId, Type: 'movie', Writer: 'N/A', Response: 'True' });
     expect(body.Ratings).toEqual([{ Source: 'Internet Movie Database', Value: '7.9/10' }]);
-    for (const [key, value] of Object.entries(body)) if (key !== 'Ratings') expect(typeof value, key).toBe('string');
+    for (const [key, value] of Object.entries(body as Record<string, unknown>)) if (key !== 'Ratings') expect(typeof value, key).toBe('string');
     expect(twin.counts()['omdb.byId']).toBe(1);
   });
 

@@ -19,7 +19,7 @@ describe('twin Zyte routes', () => {
     const { status, body } = await extract(twin, { url: page(film.imdbId), httpResponseBody: true });
     expect(status).toBe(200);
     expect(body.statusCode).toBe(200);
-    const html = Buffer.from(body.httpResponseBody, 'base64').toString('utf8');
+    const html = Buffer.from(String(body.httpResponseBody), 'base64').toString('utf8');
     const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(html)![1]!);
     expect(ld).toMatchObject({ '@type': 'Movie', name: 'Tom &amp; Jerry&apos;s Café', duration: 'PT1H48M' });
     expect(ld.director).toHaveLength(2);
