@@ -42,6 +42,9 @@ export function ferretdbService(config: StackConfig, paths: StackPaths): StackSe
           '--telemetry=disable',
           `--state-dir=${paths.ferretdbData}`,
           '--log-level=warn',
+          // Its debug/metrics HTTP listener defaults to 127.0.0.1:8088 for every instance; a
+          // second FerretDB on the machine would fail to start on it.
+          '--debug-addr=-',
         ],
         cwd: paths.root,
         env: config.env,

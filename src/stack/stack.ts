@@ -95,7 +95,12 @@ export function createLocalStack(config: StackConfig, progress: Progress = () =>
         if (livePid(service) !== undefined || (await safeProbe(service)).healthy) continue;
         await service.prepare(progress).catch((error: unknown) => unprepared.set(service.name, error instanceof Error ? error : new Error(String(error))));
       }
-      const results = await Promise.allSettled(chosen.map((service) => (unprepared.has(service.name) ? Promise.reject(unprepared.get(service.name)) : upOne(service))));
+      const results = await Promise.allSettled(
+        chosen.map((service) => {
+          const failed = unprepared.get(service.name);
+          return failed ? Promise.reject(failed) : upOne(service);
+        }),
+      );
       const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
       if (failures.length > 0) throw failures.length === 1 ? failures[0] : new AggregateError(failures, failures.map((f) => (f instanceof Error ? f.message : String(f))).join('\n'));
       return results.map((r) => (r as PromiseFulfilledResult<UpResult>).value);
