@@ -31,14 +31,35 @@ export function topicSchemas(topics: Config['kafka']['topics']): { topic: string
   ];
 }
 
-/** Builds the registry client; the library retries 5xx itself, a few times only. */
-export function createSchemaRegistry(config: Config['schemaRegistry'], clientId = 'festival-resolver'): SchemaRegistry {
-  return new SchemaRegistry({ host: config.url, clientId, retry: { retries: 2, maxRetryTimeInSecs: 3 } });
+/**
+ * Builds the registry client. The library retries 5xx itself (a few times only); the
+ * timeout stops a registry that accepts connections but never answers from stalling a
+ * consumer forever (its HTTP layer has none by default).
+ */
+export function createSchemaRegistry(config: Config['schemaRegistry'], options: { clientId?: string; timeoutMs?: number } = {}): SchemaRegistry {
+  const timeout = options.timeoutMs ?? 10_000;
+  return new SchemaRegistry({
+    host: config.url,
+    clientId: options.clientId ?? 'festival-resolver',
+    retry: { retries: 2, maxRetryTimeInSecs: 3 },
+    middlewares: [() => ({ prepareRequest: (next) => next().then((request) => request.enhance({ timeout })) })],
+  });
 }
 
+// The library's HTTP layer reports a refused connection or a timeout as "status 400" with
+// the socket error as message: that is the registry being away, not a bad request.
+const networkFailure = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up|Timeout \(/;
+
 function httpStatus(error: unknown): number | undefined {
-  if (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number') return error.status;
+  if (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number') {
+    if (error.status === 400 && error instanceof Error && networkFailure.test(error.message)) return undefined;
+    return error.status;
+  }
   return undefined;
+}
+
+function isResponseError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ResponseError';
 }
 
 function messageOf(error: unknown): string {
@@ -55,8 +76,10 @@ function registrationError(subject: string, error: unknown): FestivalResolverErr
   if (status === 422 || name === 'ConfluentSchemaRegistryInvalidSchemaError') {
     return new FestivalResolverError('SCHEMA_INCOMPATIBLE', `schema registry rejected the schema for subject ${subject} as invalid (${messageOf(error)})`, { cause: error });
   }
-  const retryable = status === undefined || status >= 500;
-  return new FestivalResolverError('SCHEMA_REGISTRY_ERROR', `schema registry failed to register subject ${subject}${status === undefined ? '' : ` (HTTP ${status})`}: ${messageOf(error)}`, { cause: error, retryable });
+  // Only the registry being away or unwell is worth retrying; anything else is a bug here.
+  const retryable = isResponseError(error) && (status === undefined || status >= 500 || status === 429);
+  const via = !isResponseError(error) ? '' : status === undefined ? ' (unreachable)' : ` (HTTP ${status})`;
+  return new FestivalResolverError('SCHEMA_REGISTRY_ERROR', `schema registry failed to register subject ${subject}${via}: ${messageOf(error)}`, { cause: error, retryable });
 }
 
 /** Checks the Confluent header before the library sees the bytes (it would throw a RangeError). */
@@ -121,7 +144,7 @@ export class AvroCodec {
     try {
       return await this.registry.encode(schemaId, value);
     } catch (error) {
-      if (httpStatus(error) !== undefined && httpStatus(error) !== 404) throw this.registryError(schemaId, error);
+      if (isResponseError(error) && httpStatus(error) !== 404) throw this.registryError(schemaId, error);
       const paths = typeof error === 'object' && error !== null && 'paths' in error && Array.isArray(error.paths) ? (error.paths as string[][]).map((p) => p.join('.')) : [];
       throw new InvalidMessageError(`value does not match schema id ${schemaId}${paths.length > 0 ? ` at ${paths.join(', ')}` : ''}: ${messageOf(error)}`, { cause: error });
     }
@@ -139,13 +162,14 @@ export class AvroCodec {
     } catch (error) {
       const status = httpStatus(error);
       if (status === 404) throw new InvalidMessageError(`schema id ${schemaId} is not known to the schema registry`, { cause: error });
-      if (status !== undefined) throw this.registryError(schemaId, error);
+      if (isResponseError(error)) throw this.registryError(schemaId, error);
       throw new InvalidMessageError(`value with schema id ${schemaId} does not decode as ${readerSchema.name}: ${messageOf(error)}`, { cause: error });
     }
   }
 
   private registryError(schemaId: number, error: unknown): FestivalResolverError {
     const status = httpStatus(error);
-    return new FestivalResolverError('SCHEMA_REGISTRY_ERROR', `schema registry failed while fetching schema id ${schemaId} (HTTP ${status}): ${messageOf(error)}`, { cause: error, retryable: status === undefined || status >= 500 || status === 429 });
+    const via = status === undefined ? 'unreachable' : `HTTP ${status}`;
+    return new FestivalResolverError('SCHEMA_REGISTRY_ERROR', `schema registry failed while fetching schema id ${schemaId} (${via}): ${messageOf(error)}`, { cause: error, retryable: status === undefined || status >= 500 || status === 429 });
   }
 }

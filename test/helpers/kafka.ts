@@ -72,3 +72,20 @@ export async function consumeN(kafka: Kafka, topic: string, n: number, timeoutMs
     await consumer.disconnect().catch(() => undefined);
   }
 }
+
+/** Deletes a subject from the test registry (soft, then permanent), ignoring a missing one. */
+export async function deleteSubject(subject: string): Promise<void> {
+  const base = `${testServices().schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}`;
+  await fetch(base, { method: 'DELETE' }).catch(() => undefined);
+  await fetch(`${base}?permanent=true`, { method: 'DELETE' }).catch(() => undefined);
+}
+
+/** Service topic names of the test's own: their `<topic>-value` subjects are deleted at the end. */
+export function testTopicNames(prefix = 'fr'): { nominations: string; resolved: string; stub: string; retry: string; dlq: string } {
+  const p = uniqueName(prefix);
+  const topics = { nominations: `${p}.nominations`, resolved: `${p}.resolved`, stub: `${p}.stub`, retry: `${p}.retry`, dlq: `${p}.dlq` };
+  onTestFinished(async () => {
+    for (const topic of Object.values(topics)) await deleteSubject(`${topic}-value`);
+  });
+  return topics;
+}
