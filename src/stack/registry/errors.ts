@@ -49,7 +49,8 @@ export const subjectNotFound = (subject: string): RegistryError =>
 export const versionNotFound = (subject: string, version: number | string): RegistryError =>
   RegistryError.of('versionNotFound', `Version ${version} not found for subject '${subject}'.`);
 
-export const schemaNotFound = (detail = 'Schema not found'): RegistryError => RegistryError.of('schemaNotFound', detail);
+export const schemaNotFound = (detail = 'Schema not found'): RegistryError =>
+  RegistryError.of('schemaNotFound', detail);
 
 export const invalidSchema = (detail: string, options?: { cause?: unknown }): RegistryError =>
   RegistryError.of('invalidSchema', `Invalid schema: ${detail}`, options);

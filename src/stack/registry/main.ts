@@ -19,13 +19,19 @@ const log = createLogger(values['log-level']).child({ component: 'schema-registr
 const port = Number(values.port);
 const dataDir = values['data-dir'];
 if (!Number.isInteger(port) || port < 0 || port > 65_535 || dataDir === undefined || dataDir === '') {
-  log.fatal({ port: values.port, dataDir }, 'usage: main.ts --port <0-65535> --data-dir <dir> [--host <address>]');
+  log.fatal(
+    { port: values.port, dataDir },
+    'usage: main.ts --port <0-65535> --data-dir <dir> [--host <address>]',
+  );
   process.exit(2);
 }
 
 try {
   const server = await startRegistryServer({ port, dataDir, host: values.host, logger: log });
-  log.info({ url: server.url, port: server.port, dataDir, standIn: true }, 'schema registry stand-in listening');
+  log.info(
+    { url: server.url, port: server.port, dataDir, standIn: true },
+    'schema registry stand-in listening',
+  );
   const stop = (signal: string): void => {
     log.info({ signal }, 'schema registry stand-in stopping');
     server.close().then(

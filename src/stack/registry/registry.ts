@@ -1,8 +1,4 @@
-import {
-  checkCompatibility,
-  type CompatibilityLevel,
-  type VersionedType,
-} from './avro-compatibility.js';
+import { checkCompatibility, type CompatibilityLevel, type VersionedType } from './avro-compatibility.js';
 import { assertSupportedSchemaType, parseAvroSchema, type ParsedAvroSchema } from './avro-schema.js';
 import { RegistryError, schemaNotFound, subjectNotFound, versionNotFound } from './errors.js';
 import type { RegistryFileStore, RegistryState, SubjectState } from './store.js';
@@ -109,7 +105,11 @@ export class SchemaRegistryState {
    * Problems that registering `submission` would meet: against one given version, or (for
    * `latest` and no version at all) the same check a registration runs. Empty when compatible.
    */
-  testCompatibility(subject: string, versionText: string | undefined, submission: SchemaSubmission): string[] {
+  testCompatibility(
+    subject: string,
+    versionText: string | undefined,
+    submission: SchemaSubmission,
+  ): string[] {
     const parsed = this.parseSubmission(submission);
     const subjectState = this.state.subjects[subject];
     const level = subjectState?.compatibility ?? this.state.compatibility;
@@ -118,7 +118,11 @@ export class SchemaRegistryState {
     if (visibleVersions(subjectState, false).length === 0) throw subjectNotFound(subject);
     if (versionId === 'latest') return checkCompatibility(parsed.type, this.history(subjectState), level);
     const entry = requireVersion(this.state, subject, versionId, false);
-    return checkCompatibility(parsed.type, [{ version: entry.version, type: this.parsed(entry.id).type }], level);
+    return checkCompatibility(
+      parsed.type,
+      [{ version: entry.version, type: this.parsed(entry.id).type }],
+      level,
+    );
   }
 
   /**

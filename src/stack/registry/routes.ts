@@ -31,12 +31,16 @@ const schemaSubmissionSchema = z.object({
 
 function submission(body: unknown): SchemaSubmission {
   const parsed = schemaSubmissionSchema.safeParse(body);
-  if (!parsed.success) throw invalidSchema('the request body must be {"schema": "<schema as a string>", "schemaType"?: "AVRO"}');
+  if (!parsed.success)
+    throw invalidSchema('the request body must be {"schema": "<schema as a string>", "schemaType"?: "AVRO"}');
   return parsed.data;
 }
 
 function compatibilityOf(body: unknown): ReturnType<typeof parseCompatibilityLevel> {
-  const value = body !== null && typeof body === 'object' ? (body as { compatibility?: unknown }).compatibility : undefined;
+  const value =
+    body !== null && typeof body === 'object'
+      ? (body as { compatibility?: unknown }).compatibility
+      : undefined;
   return parseCompatibilityLevel(value);
 }
 
@@ -57,7 +61,9 @@ function param(request: RouteRequest, name: string): string {
 }
 
 function compatibilityAnswer(problems: string[], verbose: boolean): RouteResponse {
-  const json = verbose ? { is_compatible: problems.length === 0, messages: problems } : { is_compatible: problems.length === 0 };
+  const json = verbose
+    ? { is_compatible: problems.length === 0, messages: problems }
+    : { is_compatible: problems.length === 0 };
   return { json };
 }
 
@@ -69,7 +75,9 @@ export const routes: Route[] = [
   {
     method: 'GET',
     path: '/schemas/ids/:id',
-    handle: (registry, request) => ({ json: { schema: registry.getSchemaText(schemaId(request.params.id)) } }),
+    handle: (registry, request) => ({
+      json: { schema: registry.getSchemaText(schemaId(request.params.id)) },
+    }),
   },
   {
     method: 'GET',
@@ -89,17 +97,27 @@ export const routes: Route[] = [
     handle: (registry, request) => ({
       json: [
         ...new Set(
-          registry.versionsOfId(schemaId(request.params.id), flag(request.query, 'deleted')).map((entry) => entry.subject),
+          registry
+            .versionsOfId(schemaId(request.params.id), flag(request.query, 'deleted'))
+            .map((entry) => entry.subject),
         ),
       ],
     }),
   },
-  { method: 'GET', path: '/subjects', handle: (registry, request) => ({ json: registry.listSubjects(flag(request.query, 'deleted')) }) },
+  {
+    method: 'GET',
+    path: '/subjects',
+    handle: (registry, request) => ({ json: registry.listSubjects(flag(request.query, 'deleted')) }),
+  },
   {
     method: 'POST',
     path: '/subjects/:subject',
     handle: (registry, request) => ({
-      json: registry.lookup(param(request, 'subject'), submission(request.body), flag(request.query, 'deleted')),
+      json: registry.lookup(
+        param(request, 'subject'),
+        submission(request.body),
+        flag(request.query, 'deleted'),
+      ),
     }),
   },
   {
@@ -119,27 +137,41 @@ export const routes: Route[] = [
   {
     method: 'POST',
     path: '/subjects/:subject/versions',
-    handle: async (registry, request) => ({ json: await registry.register(param(request, 'subject'), submission(request.body)) }),
+    handle: async (registry, request) => ({
+      json: await registry.register(param(request, 'subject'), submission(request.body)),
+    }),
   },
   {
     method: 'GET',
     path: '/subjects/:subject/versions/:version',
     handle: (registry, request) => ({
-      json: registry.getVersion(param(request, 'subject'), param(request, 'version'), flag(request.query, 'deleted')),
+      json: registry.getVersion(
+        param(request, 'subject'),
+        param(request, 'version'),
+        flag(request.query, 'deleted'),
+      ),
     }),
   },
   {
     method: 'DELETE',
     path: '/subjects/:subject/versions/:version',
     handle: async (registry, request) => ({
-      json: await registry.deleteVersion(param(request, 'subject'), param(request, 'version'), flag(request.query, 'permanent')),
+      json: await registry.deleteVersion(
+        param(request, 'subject'),
+        param(request, 'version'),
+        flag(request.query, 'permanent'),
+      ),
     }),
   },
   {
     method: 'GET',
     path: '/subjects/:subject/versions/:version/schema',
     handle: (registry, request) => ({
-      raw: registry.getVersion(param(request, 'subject'), param(request, 'version'), flag(request.query, 'deleted')).schema,
+      raw: registry.getVersion(
+        param(request, 'subject'),
+        param(request, 'version'),
+        flag(request.query, 'deleted'),
+      ).schema,
     }),
   },
   {
@@ -151,7 +183,11 @@ export const routes: Route[] = [
       return { json: [] };
     },
   },
-  { method: 'GET', path: '/config', handle: (registry) => ({ json: { compatibilityLevel: registry.globalLevel() } }) },
+  {
+    method: 'GET',
+    path: '/config',
+    handle: (registry) => ({ json: { compatibilityLevel: registry.globalLevel() } }),
+  },
   {
     method: 'PUT',
     path: '/config',
@@ -163,14 +199,24 @@ export const routes: Route[] = [
     method: 'GET',
     path: '/config/:subject',
     handle: (registry, request) => ({
-      json: { compatibilityLevel: registry.subjectLevel(param(request, 'subject'), flag(request.query, 'defaultToGlobal')) },
+      json: {
+        compatibilityLevel: registry.subjectLevel(
+          param(request, 'subject'),
+          flag(request.query, 'defaultToGlobal'),
+        ),
+      },
     }),
   },
   {
     method: 'PUT',
     path: '/config/:subject',
     handle: async (registry, request) => ({
-      json: { compatibility: await registry.setSubjectLevel(param(request, 'subject'), compatibilityOf(request.body)) },
+      json: {
+        compatibility: await registry.setSubjectLevel(
+          param(request, 'subject'),
+          compatibilityOf(request.body),
+        ),
+      },
     }),
   },
   {
@@ -185,7 +231,11 @@ export const routes: Route[] = [
     path: '/compatibility/subjects/:subject/versions/:version',
     handle: (registry, request) =>
       compatibilityAnswer(
-        registry.testCompatibility(param(request, 'subject'), param(request, 'version'), submission(request.body)),
+        registry.testCompatibility(
+          param(request, 'subject'),
+          param(request, 'version'),
+          submission(request.body),
+        ),
         flag(request.query, 'verbose'),
       ),
   },

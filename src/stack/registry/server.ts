@@ -34,7 +34,10 @@ const acceptedContentTypes = new Set([
 const maxBodyBytes = 16 * 1024 * 1024;
 
 function send(response: ServerResponse, status: number, body: string): void {
-  response.writeHead(status, { 'content-type': registryContentType, 'content-length': Buffer.byteLength(body) });
+  response.writeHead(status, {
+    'content-type': registryContentType,
+    'content-length': Buffer.byteLength(body),
+  });
   response.end(body);
 }
 
@@ -52,8 +55,10 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
-  const mediaType = (request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (!acceptedContentTypes.has(mediaType)) throw new RegistryError(415, 415, 'HTTP 415 Unsupported Media Type');
+  const mediaType =
+    (request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!acceptedContentTypes.has(mediaType))
+    throw new RegistryError(415, 415, 'HTTP 415 Unsupported Media Type');
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -72,18 +77,29 @@ function pathSegments(pathname: string): string[] | undefined {
   }
 }
 
-async function handle(registry: SchemaRegistryState, request: IncomingMessage, response: ServerResponse, log: Logger): Promise<void> {
+async function handle(
+  registry: SchemaRegistryState,
+  request: IncomingMessage,
+  response: ServerResponse,
+  log: Logger,
+): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://registry.invalid');
   const segments = pathSegments(url.pathname);
-  const match = segments === undefined ? { methodNotAllowed: false } : matchRoute(request.method ?? 'GET', segments);
+  const match =
+    segments === undefined ? { methodNotAllowed: false } : matchRoute(request.method ?? 'GET', segments);
   if (!('route' in match)) {
-    if (match.methodNotAllowed) sendError(response, new RegistryError(405, 405, 'HTTP 405 Method Not Allowed'));
+    if (match.methodNotAllowed)
+      sendError(response, new RegistryError(405, 405, 'HTTP 405 Method Not Allowed'));
     else sendError(response, new RegistryError(404, 404, 'HTTP 404 Not Found'));
     return;
   }
   try {
     const body = await readBody(request);
-    const answer: RouteResponse = await match.route.handle(registry, { params: match.params, query: url.searchParams, body });
+    const answer: RouteResponse = await match.route.handle(registry, {
+      params: match.params,
+      query: url.searchParams,
+      body,
+    });
     send(response, answer.status ?? 200, 'raw' in answer ? answer.raw : JSON.stringify(answer.json));
   } catch (error) {
     if (error instanceof RegistryError) {
@@ -108,7 +124,8 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
   const server = createServer((request, response) => {
     handle(registry, request, response, log).catch((error: unknown) => {
       log.error({ err: error }, 'registry response failed');
-      if (!response.headersSent) sendError(response, new RegistryError(500, 50001, 'Error in the backend data store'));
+      if (!response.headersSent)
+        sendError(response, new RegistryError(500, 50001, 'Error in the backend data store'));
       else response.destroy();
     });
   });

@@ -18,7 +18,11 @@ export const registryStateSchema = z.object({
     z.string(),
     z.object({
       versions: z.array(
-        z.object({ version: z.number().int().positive(), id: z.number().int().positive(), deleted: z.boolean() }),
+        z.object({
+          version: z.number().int().positive(),
+          id: z.number().int().positive(),
+          deleted: z.boolean(),
+        }),
       ),
       compatibility: compatibilityLevelSchema.optional(),
     }),

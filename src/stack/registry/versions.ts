@@ -19,13 +19,20 @@ export function parseVersionId(text: string): VersionId {
 }
 
 /** The versions a reader sees: soft-deleted ones only when asked for with `deleted=true`. */
-export function visibleVersions(subject: SubjectState | undefined, includeDeleted: boolean): SubjectVersion[] {
+export function visibleVersions(
+  subject: SubjectState | undefined,
+  includeDeleted: boolean,
+): SubjectVersion[] {
   if (subject === undefined) return [];
   return includeDeleted ? subject.versions : subject.versions.filter((entry) => !entry.deleted);
 }
 
 /** The versions of a subject that exist for readers; throws 40401 when there are none. */
-export function requireVersions(state: RegistryState, subject: string, includeDeleted: boolean): SubjectVersion[] {
+export function requireVersions(
+  state: RegistryState,
+  subject: string,
+  includeDeleted: boolean,
+): SubjectVersion[] {
   const versions = visibleVersions(state.subjects[subject], includeDeleted);
   if (versions.length === 0) throw subjectNotFound(subject);
   return versions;
@@ -39,7 +46,8 @@ export function requireVersion(
   includeDeleted: boolean,
 ): SubjectVersion {
   const versions = requireVersions(state, subject, includeDeleted);
-  const found = versionId === 'latest' ? versions.at(-1) : versions.find((entry) => entry.version === versionId);
+  const found =
+    versionId === 'latest' ? versions.at(-1) : versions.find((entry) => entry.version === versionId);
   if (found === undefined) throw versionNotFound(subject, versionId);
   return found;
 }
