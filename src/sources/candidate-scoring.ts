@@ -68,12 +68,14 @@ export function foundOutcome(args: {
   strategy: string;
   scored: ScoredCandidate[];
   attempts: UpstreamAttempt[];
+  /** A source may know a hit is less sure than its score says (see OMDb's title search). */
+  certain?: boolean;
 }): LookupOutcome {
   return {
     kind: 'found',
     movie: args.movie,
     confidence: args.best.confidence,
-    certain: args.decision.kind === 'accept',
+    certain: args.decision.kind === 'accept' && args.certain !== false,
     strategy: args.strategy,
     evidence: evidenceRecord(args.best),
     candidates: summariseAll(args.source, args.scored),

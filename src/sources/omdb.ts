@@ -1,5 +1,5 @@
 import type { AxiosInstance } from 'axios';
-import type { MatchThresholds } from '../domain/matching/index.js';
+import type { MatchThresholds, ScoredCandidate } from '../domain/matching/index.js';
 import type { Logger } from '../logger.js';
 import { foundOutcome, judge, score, summariseAll, toMatchTarget } from './candidate-scoring.js';
 import { classifyHttpStatus, createHttpClient } from './http-client.js';
@@ -10,7 +10,7 @@ import { omdbErrorSchema, omdbMovieSchema, type OmdbMovie } from './omdb-schemas
 import type { LookupOutcome } from './outcome.js';
 import type { LookupContext, LookupQuery, MovieSource } from './source.js';
 import { AttemptRecorder, failureOutcome, fromHttpFailure, parseJson, sendRequest, type Failure } from './upstream-call.js';
-import type { ScoredCandidate } from '../domain/matching/index.js';
+
 
 /** Settings of the OMDb adapter (built by create-sources.ts from Config). */
 export interface OmdbSourceOptions {
@@ -111,7 +111,10 @@ export class OmdbSource implements MovieSource {
     if (!hit) return { kind: 'not_found', candidates: summariseAll('omdb', scored), attempts: rec.attempts };
     const movie = validateMovie(omdbToMovie(hit.movie));
     if (!movie.ok) return failureOutcome({ kind: 'invalid_response', reason: `OMDb ${hit.movie.imdbID} does not map to a movie: ${movie.problem}` }, rec.attempts);
-    return foundOutcome({ source: 'omdb', movie: movie.movie, best: decision.best, decision, strategy: hit.strategy, scored, attempts: rec.attempts });
+    // OMDb's t= answers one film and hides any namesake, so a title hit is certain only when
+    // a director confirms it; by ID the ID itself is the confirmation.
+    const confirmed = hit.strategy === 'imdb_id' || (decision.best.evidence.directorOverlap ?? 0) > 0;
+    return foundOutcome({ source: 'omdb', movie: movie.movie, best: decision.best, decision, strategy: hit.strategy, scored, attempts: rec.attempts, certain: confirmed });
   }
 
   private async ask(params: Record<string, string | number | undefined>, meta: { operation: string; identifier: string; strategy: string }, rec: AttemptRecorder, ctx?: LookupContext): Promise<Answer> {
