@@ -99,6 +99,8 @@ export async function appendToLog<T extends LogEntry>(
 async function prune<T extends LogEntry>(collection: Collection<T>, scope: string, belowSeq: number, pruneAfterMs: number): Promise<void> {
   const now = Date.now();
   await collection.deleteMany({
-    $or: [{ expiresAt: { $lt: new Date(now) } }, { scope, seq: { $lt: belowSeq }, writtenAt: { $lt: new Date(now - pruneAfterMs) } }],
+    // The scope being written is only ever trimmed behind its head, never by expiry, so
+    // that a clock running ahead elsewhere cannot delete the head a writer depends on.
+    $or: [{ scope: { $ne: scope }, expiresAt: { $lt: new Date(now) } }, { scope, seq: { $lt: belowSeq }, writtenAt: { $lt: new Date(now - pruneAfterMs) } }],
   } as never);
 }

@@ -6,7 +6,7 @@ interface ServerErrorShape {
 }
 
 function shape(error: unknown): ServerErrorShape {
-  return typeof error === 'object' && error !== null ? (error as ServerErrorShape) : {};
+  return typeof error === 'object' && error !== null ? (error) : {};
 }
 
 /** E11000: a unique index refused the write (the one atomic primitive FerretDB 1.24 and MongoDB share). */

@@ -1,0 +1,46 @@
+import { MongoClient } from 'mongodb';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { testDb } from '../helpers/mongo.js';
+import { testServices } from '../helpers/services.js';
+import { ensureIndexes } from '../../src/persistence/indexes.js';
+import { SharedRateLimiter } from '../../src/persistence/rate-limiter.js';
+
+async function otherClient(): Promise<MongoClient> {
+  const client = await new MongoClient(testServices().mongoUri).connect();
+  onTestFinished(() => client.close());
+  return client;
+}
+
+describe('SharedRateLimiter', () => {
+  it('when three instances race thirty requests in one window of 5 per second, then exactly 5 are admitted', async () => {
+    const { db } = await testDb('rate');
+    await ensureIndexes(db);
+    const frozen = Date.now() - (Date.now() % 1000) + 100;
+    const clients = [await otherClient(), await otherClient(), await otherClient()];
+    const limiters = clients.map((c) => new SharedRateLimiter(c.db(db.databaseName), { perSecond: { imdb: 5 }, maxWaitMs: 0, clock: () => frozen }));
+    const permits = await Promise.all(limiters.flatMap((limiter) => Array.from({ length: 10 }, () => limiter.acquire('imdb'))));
+    expect(permits.filter((p) => p.acquired)).toHaveLength(5);
+  });
+
+  it('when more requests arrive than one window allows, then acquire waits for the next window instead of failing', async () => {
+    const { db } = await testDb('rate');
+    await ensureIndexes(db);
+    const limiter = new SharedRateLimiter(db, { perSecond: { omdb: 2 }, maxWaitMs: 10_000 });
+    const permits = [];
+    for (let i = 0; i < 5; i += 1) permits.push(await limiter.acquire('omdb'));
+    expect(permits.every((p) => p.acquired)).toBe(true);
+    expect(permits.some((p) => p.waitedMs > 0)).toBe(true);
+    const entries = await db.collection('rate_limits').find({ scope: /^omdb:/ }).toArray();
+    const perWindow = new Map<string, number>();
+    for (const e of entries) perWindow.set(String(e.scope), (perWindow.get(String(e.scope)) ?? 0) + 1);
+    expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(2);
+    expect(perWindow.size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('when a source has no configured rate, then acquire admits at once without a database write', async () => {
+    const { db } = await testDb('rate');
+    const limiter = new SharedRateLimiter(db, { perSecond: {} });
+    expect(await limiter.acquire('tmdb')).toEqual({ acquired: true, waitedMs: 0 });
+    expect(await db.collection('rate_limits').countDocuments()).toBe(0);
+  });
+});
