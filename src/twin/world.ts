@@ -28,7 +28,7 @@ export const tmdbViewSchema = z.object({
 });
 
 /** Why a decoy is in the catalog: the trap it sets for a matcher. */
-export const decoyKindSchema = z.enum(['same-title-other-year', 'similar-title', 'remake', 'english-is-original', 'unrelated']);
+export const decoyKindSchema = z.enum(['same-title-other-year', 'similar-title', 'remake', 'english-is-original']);
 
 export const worldFilmSchema = z.object({
   imdbId,

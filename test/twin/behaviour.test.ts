@@ -70,7 +70,7 @@ describe('twin behaviour knobs', () => {
     const counts = await (await fetch(`${twin.urls.admin}/counts`)).json();
     expect(counts).toMatchObject({ counts: { 'omdb.byTitle': 1 }, chargedUsd: 0 });
     const put = await fetch(`${twin.urls.admin}/options`, { method: 'PUT', body: JSON.stringify({ omdb: { outage: {} } }) });
-    const options = await put.json();
+    const options = (await put.json()) as { keys: { omdbKeys: string[] } };
     expect(options.keys.omdbKeys).toEqual(['***']);
     expect((await fetch(`${twin.urls.omdb}?apikey=${twin.keys.omdbKey}&t=x`)).status).toBe(503);
     const bad = await fetch(`${twin.urls.admin}/options`, { method: 'PUT', body: JSON.stringify({ tmdb: { errorRate: 7 } }) });
