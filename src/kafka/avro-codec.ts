@@ -70,7 +70,11 @@ function messageOf(error: unknown): string {
 function registrationError(subject: string, error: unknown): FestivalResolverError {
   const status = httpStatus(error);
   const name = error instanceof Error ? error.name : '';
-  if (status === 409 || name === 'ConfluentSchemaRegistryCompatibilityError') {
+  if (name === 'ConfluentSchemaRegistryCompatibilityError') {
+    // The library registers with BACKWARD and refuses a subject configured otherwise.
+    return new FestivalResolverError('SCHEMA_INCOMPATIBLE', `subject ${subject} has a compatibility level other than BACKWARD, which the service registers with; set it back with PUT /config/${subject} (${messageOf(error)})`, { cause: error });
+  }
+  if (status === 409) {
     return new FestivalResolverError('SCHEMA_INCOMPATIBLE', `schema registry refused the schema for subject ${subject}: it is not compatible with the registered versions (${messageOf(error)})`, { cause: error });
   }
   if (status === 422 || name === 'ConfluentSchemaRegistryInvalidSchemaError') {

@@ -107,3 +107,21 @@ describe('AvroCodec on the real registry', () => {
     expect(error.retryable).toBe(true);
   });
 });
+
+describe('AvroCodec and subject compatibility settings', () => {
+  it('when a subject was set to a compatibility level other than BACKWARD, then registration says so instead of a raw library error', async () => {
+    const { nominations } = testTopicNames('codec-compat');
+    const subject = valueSubject(nominations);
+    const codec = new AvroCodec(createSchemaRegistry({ url: testServices().schemaRegistryUrl }), logger);
+    await codec.registerSchema(subject, loadSchema('nomination'));
+    const put = await fetch(`${testServices().schemaRegistryUrl}/config/${subject}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ compatibility: 'FULL' }),
+    });
+    expect(put.status).toBe(200);
+    const error = await rejection(codec.registerSchema(subject, loadSchema('nomination')));
+    expect(error.code).toBe('SCHEMA_INCOMPATIBLE');
+    expect(error.message).toMatch(/other than BACKWARD/);
+  });
+});
