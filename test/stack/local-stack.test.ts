@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadStackConfig } from '../../src/config.js';
+import { createLocalStack, type UpResult } from '../../src/stack/stack.js';
+
+// These run against the local stack on its configured ports (the defaults unless STACK_*
+// say otherwise). Whatever backend global setup chose, the stack is brought up here and
+// only what this file started is stopped again.
+describe('local stack', () => {
+  const stack = createLocalStack(loadStackConfig(process.env));
+  let first: UpResult[] = [];
+
+  beforeAll(async () => {
+    first = await stack.up();
+  }, 300_000);
+
+  afterAll(async () => {
+    const started = first.filter((r) => r.action === 'started').map((r) => r.name);
+    if (started.length > 0) await stack.down(started);
+  }, 60_000);
+
+  test('when the stack is up, then status reports every service healthy with its version', async () => {
+    const statuses = await stack.status();
+
+    expect(statuses.map((s) => [s.name, s.healthy])).toEqual([
+      ['kafka', true],
+      ['ferretdb', true],
+      ['registry', true],
+    ]);
+    const byName = Object.fromEntries(statuses.map((s) => [s.name, s]));
+    expect(byName.kafka?.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(byName.kafka?.detail).toMatch(/cluster \S+, 1 broker/);
+    expect(byName.ferretdb?.version).toMatch(/^v1\.\d+\.\d+$/);
+    expect(byName.registry?.version).toEqual(expect.any(String));
+  });
+
+  test('when up runs on a running stack, then it starts nothing and every pid stays the same', async () => {
+    const before = await stack.status();
+
+    const again = await stack.up();
+
+    expect(again.map((r) => r.action)).not.toContain('started');
+    expect(again.map((r) => r.pid)).toEqual(before.map((s) => s.pid));
+  });
+});
