@@ -78,4 +78,23 @@ describe('twin behaviour knobs', () => {
     await fetch(`${twin.urls.admin}/reset`, { method: 'POST' });
     expect(twin.counts()['omdb.byTitle']).toBe(0);
   });
+  it('when failures are forced, then each service words them as the real one does', async () => {
+    const twin = await startTestTwin({ options: { tmdb: { errorRate: 1 }, zyte: { rateLimit: { requests: 1, windowMs: 60_000, retryAfter: 'never' } } } });
+    const tmdbBodies = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      const res = await fetch(`${twin.urls.tmdb}/search/movie?query=x&api_key=${twin.keys.tmdbApiKey}`);
+      tmdbBodies.add(`${res.status}:${((await res.json()) as { status_code: number }).status_code}`);
+    }
+    expect([...tmdbBodies].sort()).toEqual(['502:43', '504:24']);
+    const noKey = await fetch(`${twin.urls.omdb}?i=tt0000001`);
+    expect([noKey.status, await noKey.json()]).toEqual([401, { Response: 'False', Error: 'No API key provided.' }]);
+    const zyte = () =>
+      fetch(`${twin.urls.zyte}/extract`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from(`${twin.keys.zyteKey}:`).toString('base64')}` }, body: JSON.stringify({ url: 'https://www.imdb.com/title/tt0000001/', httpResponseBody: true }) });
+    expect((await zyte()).status).toBe(200);
+    const limited = await zyte();
+    expect([limited.status, limited.headers.get('content-type'), limited.headers.get('retry-after')]).toEqual([429, 'application/problem+json', null]);
+    expect(await limited.json()).toMatchObject({ status: 429, type: '/limits/over-user-limit' });
+    twin.setOptions({ zyte: { outage: {} } });
+    expect(await (await zyte()).json()).toMatchObject({ status: 503, type: '/limits/over-global-limit' });
+  });
 });
