@@ -1,0 +1,76 @@
+import type { Collection, Db } from 'mongodb';
+import type { Config } from '../config.js';
+import type { SourceName } from '../domain/movie.js';
+import { collectionNames } from './collections.js';
+import { isDuplicateKeyError } from './mongo-errors.js';
+
+/**
+ * Results of upstream lookups by source + identifier (for example `imdb:tt0111161` or a
+ * normalised title query), so that a replay or a second festival listing the same film
+ * does not pay again. Hits are kept `hitTtlDays`, misses `missTtlHours` (a film missing
+ * today may be added upstream tomorrow). Transient failures are never cached.
+ * Expiry holds in every query because FerretDB 1.24 has no TTL indexes.
+ */
+
+/** What the cache holds for one lookup. */
+export type CachedLookup<T> = { kind: 'found'; value: T } | { kind: 'not_found'; value?: T };
+
+/** A cache entry as returned by get(). */
+export type CacheEntry<T> = CachedLookup<T> & { storedAt: Date; expiresAt: Date };
+
+interface CacheDocument {
+  source: SourceName;
+  identifier: string;
+  kind: 'found' | 'not_found';
+  value?: unknown;
+  storedAt: Date;
+  expiresAt: Date;
+}
+
+const hour = 3600 * 1000;
+
+export class LookupCache {
+  private readonly entries: Collection<CacheDocument>;
+
+  constructor(
+    db: Db,
+    private readonly ttl: Config['cache'],
+  ) {
+    this.entries = db.collection<CacheDocument>(collectionNames.lookupCache);
+  }
+
+  /** The unexpired entry, or null. `T` is the caller's promise about what it stored. */
+  async get<T>(source: SourceName, identifier: string, now = new Date()): Promise<CacheEntry<T> | null> {
+    const doc = await this.entries.findOne({ source, identifier, expiresAt: { $gt: now } });
+    if (doc === null) return null;
+    const base = { storedAt: doc.storedAt, expiresAt: doc.expiresAt };
+    if (doc.kind === 'found') return { kind: 'found', value: doc.value as T, ...base };
+    return doc.value === undefined ? { kind: 'not_found', ...base } : { kind: 'not_found', value: doc.value as T, ...base };
+  }
+
+  /** Stores (or replaces) the result of a lookup; returns when it expires. */
+  async set<T>(source: SourceName, identifier: string, result: CachedLookup<T>, now = new Date()): Promise<Date> {
+    const lifetime = result.kind === 'found' ? this.ttl.hitTtlDays * 24 * hour : this.ttl.missTtlHours * hour;
+    const expiresAt = new Date(now.getTime() + lifetime);
+    const fields: Partial<CacheDocument> = { kind: result.kind, storedAt: now, expiresAt };
+    const update = result.value === undefined ? { $set: fields, $unset: { value: '' as const } } : { $set: { ...fields, value: result.value } };
+    try {
+      await this.entries.updateOne({ source, identifier }, update, { upsert: true });
+    } catch (error) {
+      // Two instances inserted the same key at once: the other one won, overwrite it.
+      if (!isDuplicateKeyError(error)) throw error;
+      await this.entries.updateOne({ source, identifier }, update);
+    }
+    return expiresAt;
+  }
+
+  /** Forgets one entry (a curator fixed the film, or a test). */
+  async delete(source: SourceName, identifier: string): Promise<void> {
+    await this.entries.deleteOne({ source, identifier });
+  }
+
+  /** Deletes expired entries where the server has no TTL index; returns how many. */
+  async purgeExpired(now = new Date()): Promise<number> {
+    return (await this.entries.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+  }
+}
