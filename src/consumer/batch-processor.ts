@@ -64,7 +64,10 @@ export function groupByKey(messages: readonly KafkaMessage[]): { index: number; 
  * Resolves 'timeout' once the runner is stopping and its drain deadline has passed; `cancel`
  * removes the listener and the timer.
  */
-function drainTimeout(stopping: AbortSignal, deadline: () => number | undefined): { promise: Promise<'timeout'>; cancel(): void } {
+function drainTimeout(
+  stopping: AbortSignal,
+  deadline: () => number | undefined,
+): { promise: Promise<'timeout'>; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
   let arm = () => undefined as void;
   const promise = new Promise<'timeout'>((resolve) => {
@@ -89,19 +92,27 @@ function drainTimeout(stopping: AbortSignal, deadline: () => number | undefined)
  * watermark below which every message is done. A key stops at its first message that is
  * not done (failed, paused, deferred) so that its later messages never overtake it.
  */
-export async function processBatch(batch: FetchedBatch, controls: BatchControls, deps: BatchProcessorDeps): Promise<BatchOutcome> {
+export async function processBatch(
+  batch: FetchedBatch,
+  controls: BatchControls,
+  deps: BatchProcessorDeps,
+): Promise<BatchOutcome> {
   const { topic, partition, messages } = batch;
   const watermark = new OffsetWatermark(messages.map((m) => m.offset));
   const abort = new AbortController();
   const outcome: BatchOutcome = { failed: false, paused: null, deferredUntil: null, committed: null };
 
-  const stopNew = () => abort.signal.aborted || deps.shouldStop() || !controls.isRunning() || controls.isStale();
+  const stopNew = () =>
+    abort.signal.aborted || deps.shouldStop() || !controls.isRunning() || controls.isStale();
   const ticker = setInterval(() => {
     // A seek or a lost partition makes the batch stale; stopping does not abort running handlers.
     if (controls.isStale()) abort.abort();
     controls.heartbeat().catch((error: unknown) => {
       // A rebalance is under way: finish what runs, start nothing, let kafkajs rejoin.
-      deps.logger.debug({ topic, partition, detail: error instanceof Error ? error.message : String(error) }, 'heartbeat failed during a batch; stopping the batch');
+      deps.logger.debug(
+        { topic, partition, detail: error instanceof Error ? error.message : String(error) },
+        'heartbeat failed during a batch; stopping the batch',
+      );
       abort.abort();
     });
   }, deps.heartbeatIntervalMs);
@@ -126,7 +137,11 @@ export async function processBatch(batch: FetchedBatch, controls: BatchControls,
         markDone(index, message.offset);
         continue;
       }
-      const result = await deps.processOne(message, { topic, partition, offset: message.offset }, abort.signal);
+      const result = await deps.processOne(
+        message,
+        { topic, partition, offset: message.offset },
+        abort.signal,
+      );
       if (result.kind === 'done') {
         markDone(index, message.offset);
         continue;
@@ -145,7 +160,10 @@ export async function processBatch(batch: FetchedBatch, controls: BatchControls,
   try {
     const first = await Promise.race([all.then(() => 'finished' as const), drain.promise]);
     if (first === 'timeout') {
-      deps.logger.warn({ topic, partition, committed: outcome.committed }, 'drain timeout reached with handlers still running; their messages will be delivered again');
+      deps.logger.warn(
+        { topic, partition, committed: outcome.committed },
+        'drain timeout reached with handlers still running; their messages will be delivered again',
+      );
       abort.abort();
     }
   } finally {

@@ -13,12 +13,21 @@ export interface PartitionLag {
  * Computes the group's lag per topic and partition. A partition the group never committed
  * counts from the low watermark (everything still there is unread).
  */
-export async function computeLag(admin: Admin, groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
+export async function computeLag(
+  admin: Admin,
+  groupId: string,
+  topics: readonly string[],
+): Promise<PartitionLag[]> {
   const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
   const lags: PartitionLag[] = [];
   for (const topic of topics) {
     const ends = await admin.fetchTopicOffsets(topic);
-    const groupOffsets = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    const groupOffsets = new Map(
+      (committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [
+        p.partition,
+        Number(p.offset),
+      ]),
+    );
     for (const { partition, high, low } of ends) {
       const at = groupOffsets.get(partition);
       const from = at === undefined || at < 0 ? Number(low) : at;
@@ -54,7 +63,8 @@ export function startLagReporter(options: LagReporterOptions): LagReporter {
 
   const run = async () => {
     try {
-      for (const { topic, partition, lag } of await computeLag(admin, groupId, topics)) gauge.set({ topic, partition: String(partition) }, lag);
+      for (const { topic, partition, lag } of await computeLag(admin, groupId, topics))
+        gauge.set({ topic, partition: String(partition) }, lag);
     } catch (error) {
       // Lag is an observation: failing to read it must never stop consumption.
       logger.warn({ err: error, groupId }, 'could not compute consumer lag');

@@ -115,7 +115,10 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
     paused = reason;
     consumer.pause(subscribed.map((topic) => ({ topic })));
     options.health?.setProblem('consumer', `consumption paused: ${reason}`);
-    logger.error({ reason, ...at }, 'consumption paused: fix the cause named in "reason", then restart the service; the message was not committed');
+    logger.error(
+      { reason, ...at },
+      'consumption paused: fix the cause named in "reason", then restart the service; the message was not committed',
+    );
   };
 
   /** Pauses one partition for a while (retry copy not due, or backoff after a failure). */
@@ -137,7 +140,8 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
-    if (!payload.restart) options.health?.setProblem('consumer', `consumer stopped after an error: ${describe(payload.error)}`);
+    if (!payload.restart)
+      options.health?.setProblem('consumer', `consumer stopped after an error: ${describe(payload.error)}`);
   });
 
   try {
@@ -147,7 +151,8 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
     await consumer.subscribe({ topics: subscribed, fromBeginning: options.fromBeginning ?? true });
     await consumer.run({
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? Math.min(options.concurrency, 16),
+      partitionsConsumedConcurrently:
+        options.partitionsConsumedConcurrently ?? Math.min(options.concurrency, 16),
       eachBatch: async (payload) => {
         const { batch } = payload;
         const tp = `${batch.topic}:${batch.partition}`;
@@ -182,18 +187,35 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
             failures.set(tp, n);
             holdMs = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (n - 1));
           } else failures.delete(tp);
-          if (outcome.deferredUntil !== null) holdMs = Math.max(holdMs, Math.min(outcome.deferredUntil - Date.now(), deps.maxRetryWaitMs));
+          if (outcome.deferredUntil !== null)
+            holdMs = Math.max(holdMs, Math.min(outcome.deferredUntil - Date.now(), deps.maxRetryWaitMs));
           if (holdMs > 0) holdPartition(batch.topic, batch.partition, holdMs);
         }
         void lag?.refresh();
       },
     });
   } catch (error) {
-    await Promise.allSettled([consumer.disconnect(), admin.disconnect(), ownsProducer ? producer.disconnect() : Promise.resolve()]);
-    throw new FestivalResolverError('KAFKA_UNAVAILABLE', `consumer group ${groupId} could not start on topics ${subscribed.join(', ')}: ${describe(error)}`, { cause: error });
+    await Promise.allSettled([
+      consumer.disconnect(),
+      admin.disconnect(),
+      ownsProducer ? producer.disconnect() : Promise.resolve(),
+    ]);
+    throw new FestivalResolverError(
+      'KAFKA_UNAVAILABLE',
+      `consumer group ${groupId} could not start on topics ${subscribed.join(', ')}: ${describe(error)}`,
+      { cause: error },
+    );
   }
 
-  if (options.metrics) lag = startLagReporter({ admin, groupId, topics: subscribed, gauge: options.metrics.consumerLag, logger, intervalMs: options.lagIntervalMs });
+  if (options.metrics)
+    lag = startLagReporter({
+      admin,
+      groupId,
+      topics: subscribed,
+      gauge: options.metrics.consumerLag,
+      logger,
+      intervalMs: options.lagIntervalMs,
+    });
   logger.info({ topics: subscribed, concurrency: options.concurrency }, 'consumer started');
 
   let stopped: Promise<void> | undefined;
@@ -207,11 +229,20 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
       logger.info({ drainTimeoutMs: drainMs }, 'consumer stopping: draining in-flight messages');
       // kafkajs waits for running batches (which honour the drain deadline), commits, leaves the group.
       let timer: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<'gave_up'>((resolve) => (timer = setTimeout(() => resolve('gave_up'), drainMs + 15_000)));
+      const gaveUp = new Promise<'gave_up'>(
+        (resolve) => (timer = setTimeout(() => resolve('gave_up'), drainMs + 15_000)),
+      );
       const result = await Promise.race([consumer.disconnect().then(() => 'disconnected' as const), gaveUp]);
       clearTimeout(timer);
-      if (result === 'gave_up') logger.error({ drainTimeoutMs: drainMs }, 'consumer did not disconnect in time; uncommitted messages will be delivered again');
-      await Promise.allSettled([admin.disconnect(), ownsProducer ? producer.disconnect() : Promise.resolve()]);
+      if (result === 'gave_up')
+        logger.error(
+          { drainTimeoutMs: drainMs },
+          'consumer did not disconnect in time; uncommitted messages will be delivered again',
+        );
+      await Promise.allSettled([
+        admin.disconnect(),
+        ownsProducer ? producer.disconnect() : Promise.resolve(),
+      ]);
       logger.info({}, 'consumer stopped');
     })();
     return stopped;

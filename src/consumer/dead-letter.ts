@@ -34,6 +34,14 @@ export function deadLetterHeaders(copy: DeadLetterCopy): Record<string, string> 
 }
 
 /** Publishes the copy and resolves once the broker acknowledged it. */
-export async function publishDeadLetter(producer: Producer, dlqTopic: string, copy: DeadLetterCopy): Promise<void> {
-  await producer.send({ topic: dlqTopic, acks: -1, messages: [{ key: copy.key, value: copy.value, headers: deadLetterHeaders(copy) }] });
+export async function publishDeadLetter(
+  producer: Producer,
+  dlqTopic: string,
+  copy: DeadLetterCopy,
+): Promise<void> {
+  await producer.send({
+    topic: dlqTopic,
+    acks: -1,
+    messages: [{ key: copy.key, value: copy.value, headers: deadLetterHeaders(copy) }],
+  });
 }

@@ -30,7 +30,10 @@ export type Disposition =
 
 export const done = (): Disposition => ({ kind: 'done' });
 
-export function retry(reason: string, options: { code?: string; source?: string; delayMs?: number } = {}): Disposition {
+export function retry(
+  reason: string,
+  options: { code?: string; source?: string; delayMs?: number } = {},
+): Disposition {
   return { kind: 'retry', reason, ...options };
 }
 

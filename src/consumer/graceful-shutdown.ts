@@ -60,7 +60,10 @@ export function installGracefulShutdown(options: GracefulShutdownOptions): Grace
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<number>((resolve) => {
         timer = setTimeout(() => {
-          logger.error({ timeoutMs }, 'shutdown timed out; exiting with uncommitted work that will be delivered again');
+          logger.error(
+            { timeoutMs },
+            'shutdown timed out; exiting with uncommitted work that will be delivered again',
+          );
           resolve(1);
         }, timeoutMs);
       });

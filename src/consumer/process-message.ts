@@ -5,11 +5,21 @@ import type { ResolverMetrics } from '../metrics/metrics.js';
 import { publishDeadLetter } from './dead-letter.js';
 import type { Disposition, MessageContext, MessageHandler } from './disposition.js';
 import { decodeHeaders } from './headers.js';
-import { publishRetry, readRetryState, retryDelayMs, type Coordinates, type RetryPolicy, type RetryState } from './retry-topic.js';
+import {
+  publishRetry,
+  readRetryState,
+  retryDelayMs,
+  type Coordinates,
+  type RetryPolicy,
+  type RetryState,
+} from './retry-topic.js';
 import type { Semaphore } from './semaphore.js';
 
 /** The metrics the runner updates (a slice of ResolverMetrics so that tests can pass a few). */
-export type ConsumerMetrics = Pick<ResolverMetrics, 'consumerLag' | 'deadLetters' | 'retries' | 'messagesProcessed'>;
+export type ConsumerMetrics = Pick<
+  ResolverMetrics,
+  'consumerLag' | 'deadLetters' | 'retries' | 'messagesProcessed'
+>;
 
 /**
  * What became of one message:
@@ -18,7 +28,11 @@ export type ConsumerMetrics = Pick<ResolverMetrics, 'consumerLag' | 'deadLetters
  * - paused: the handler asked to stop consuming; not committed;
  * - deferred: a retry copy not due yet; not handled, delivered again when due.
  */
-export type MessageResult = { kind: 'done' } | { kind: 'failed' } | { kind: 'paused'; reason: string } | { kind: 'deferred'; dueAt: number };
+export type MessageResult =
+  | { kind: 'done' }
+  | { kind: 'failed' }
+  | { kind: 'paused'; reason: string }
+  | { kind: 'deferred'; dueAt: number };
 
 /** Everything one message needs; shared by all messages of a runner. */
 export interface MessageProcessorDeps {
@@ -36,7 +50,13 @@ export interface MessageProcessorDeps {
 }
 
 function firstDelivery(at: Coordinates): RetryState {
-  return { retries: 0, notBefore: 0, originalTopic: at.topic, originalPartition: at.partition, originalOffset: at.offset };
+  return {
+    retries: 0,
+    notBefore: 0,
+    originalTopic: at.topic,
+    originalPartition: at.partition,
+    originalOffset: at.offset,
+  };
 }
 
 function describe(error: unknown): string {
@@ -44,7 +64,12 @@ function describe(error: unknown): string {
 }
 
 /** Handles one message and carries out the handler's disposition. Never throws. */
-export async function processMessage(deps: MessageProcessorDeps, message: KafkaMessage, at: Coordinates, signal: AbortSignal): Promise<MessageResult> {
+export async function processMessage(
+  deps: MessageProcessorDeps,
+  message: KafkaMessage,
+  at: Coordinates,
+  signal: AbortSignal,
+): Promise<MessageResult> {
   const { topics, logger } = deps;
   const headers = decodeHeaders(message.headers);
   // Only the retry topic's copies carry retry state: a message on the input topic is always a
@@ -55,7 +80,9 @@ export async function processMessage(deps: MessageProcessorDeps, message: KafkaM
 
   if (fromRetryTopic && state.notBefore > 0) {
     const published = Number(message.timestamp);
-    const dueAt = Number.isFinite(published) ? Math.min(state.notBefore, published + deps.maxRetryWaitMs) : state.notBefore;
+    const dueAt = Number.isFinite(published)
+      ? Math.min(state.notBefore, published + deps.maxRetryWaitMs)
+      : state.notBefore;
     if (dueAt > deps.now()) return { kind: 'deferred', dueAt };
   }
 
@@ -79,7 +106,10 @@ export async function processMessage(deps: MessageProcessorDeps, message: KafkaM
     if (error instanceof InvalidMessageError) {
       disposition = { kind: 'dead_letter', reason: error.reason, code: error.code };
     } else {
-      logger.error({ err: error, ...coordinates, attempt }, 'handler failed unexpectedly; the message is not committed and will be delivered again');
+      logger.error(
+        { err: error, ...coordinates, attempt },
+        'handler failed unexpectedly; the message is not committed and will be delivered again',
+      );
       deps.metrics?.messagesProcessed.inc({ outcome: 'failed' });
       return { kind: 'failed' };
     }
@@ -87,8 +117,15 @@ export async function processMessage(deps: MessageProcessorDeps, message: KafkaM
 
   if (disposition.kind === 'retry' && context.attemptsExhausted) {
     // The handler should have decided what exhaustion means; never loop forever.
-    logger.warn({ ...coordinates, attempt, maxAttempts, reason: disposition.reason }, 'handler asked for a retry after the last attempt; dead-lettering instead');
-    disposition = { kind: 'dead_letter', reason: `retries exhausted after ${attempt} attempts: ${disposition.reason}`, code: 'RETRIES_EXHAUSTED' };
+    logger.warn(
+      { ...coordinates, attempt, maxAttempts, reason: disposition.reason },
+      'handler asked for a retry after the last attempt; dead-lettering instead',
+    );
+    disposition = {
+      kind: 'dead_letter',
+      reason: `retries exhausted after ${attempt} attempts: ${disposition.reason}`,
+      code: 'RETRIES_EXHAUSTED',
+    };
   }
 
   try {
@@ -97,15 +134,40 @@ export async function processMessage(deps: MessageProcessorDeps, message: KafkaM
         return { kind: 'done' };
       case 'retry': {
         const delayMs = disposition.delayMs ?? retryDelayMs(attempt, deps.retryPolicy, deps.random);
-        await publishRetry(deps.producer, topics.retry, { key: inbound.key, value: inbound.value, headers, state, reason: disposition.reason, delayMs, now: deps.now() });
-        logger.info({ ...coordinates, attempt, delayMs, reason: disposition.reason }, 'message sent to the retry topic');
-        deps.metrics?.retries.inc({ source: disposition.source ?? 'unknown', reason: disposition.code ?? 'unspecified' });
+        await publishRetry(deps.producer, topics.retry, {
+          key: inbound.key,
+          value: inbound.value,
+          headers,
+          state,
+          reason: disposition.reason,
+          delayMs,
+          now: deps.now(),
+        });
+        logger.info(
+          { ...coordinates, attempt, delayMs, reason: disposition.reason },
+          'message sent to the retry topic',
+        );
+        deps.metrics?.retries.inc({
+          source: disposition.source ?? 'unknown',
+          reason: disposition.code ?? 'unspecified',
+        });
         deps.metrics?.messagesProcessed.inc({ outcome: 'retried' });
         return { kind: 'done' };
       }
       case 'dead_letter':
-        await publishDeadLetter(deps.producer, topics.dlq, { key: inbound.key, value: inbound.value, headers, reason: disposition.reason, code: disposition.code, state, now: deps.now() });
-        logger.warn({ ...coordinates, attempt, code: disposition.code, reason: disposition.reason }, 'message sent to the dead-letter topic');
+        await publishDeadLetter(deps.producer, topics.dlq, {
+          key: inbound.key,
+          value: inbound.value,
+          headers,
+          reason: disposition.reason,
+          code: disposition.code,
+          state,
+          now: deps.now(),
+        });
+        logger.warn(
+          { ...coordinates, attempt, code: disposition.code, reason: disposition.reason },
+          'message sent to the dead-letter topic',
+        );
         deps.metrics?.deadLetters.inc({ reason: disposition.code });
         deps.metrics?.messagesProcessed.inc({ outcome: 'dead_lettered' });
         return { kind: 'done' };
@@ -114,7 +176,10 @@ export async function processMessage(deps: MessageProcessorDeps, message: KafkaM
     }
   } catch (error) {
     // The copy was not acknowledged: the input offset must not be committed.
-    logger.error({ err: error, ...coordinates, attempt, disposition: disposition.kind, detail: describe(error) }, 'could not publish the retry or dead-letter copy; the message will be delivered again');
+    logger.error(
+      { err: error, ...coordinates, attempt, disposition: disposition.kind, detail: describe(error) },
+      'could not publish the retry or dead-letter copy; the message will be delivered again',
+    );
     deps.metrics?.messagesProcessed.inc({ outcome: 'failed' });
     return { kind: 'failed' };
   }

@@ -23,7 +23,11 @@ export const defaultMaxRetryDelayMs = 5 * 60_000;
  * base × 2^(attempt-1), capped, with "equal jitter" (half fixed, half random) so that a
  * burst of failures does not come back as a burst.
  */
-export function retryDelayMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function retryDelayMs(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
   const cap = policy.maxDelayMs ?? defaultMaxRetryDelayMs;
   const exponential = Math.min(cap, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exponential / 2 + (random() * exponential) / 2);
@@ -59,7 +63,9 @@ export function readRetryState(headers: Record<string, string>, consumed: Coordi
     retries: nonNegativeInt(headers[headerNames.retryAttempt]),
     notBefore: nonNegativeInt(headers[headerNames.retryNotBefore]),
     originalTopic: headers[headerNames.originalTopic] ?? consumed.topic,
-    originalPartition: fromRetry ? nonNegativeInt(headers[headerNames.originalPartition]) : consumed.partition,
+    originalPartition: fromRetry
+      ? nonNegativeInt(headers[headerNames.originalPartition])
+      : consumed.partition,
     originalOffset: fromRetry ? (headers[headerNames.originalOffset] ?? consumed.offset) : consumed.offset,
   };
 }
@@ -90,5 +96,9 @@ export function retryHeaders(copy: RetryCopy): Record<string, string> {
 
 /** Publishes the copy and resolves once the broker acknowledged it (acks from all ISRs). */
 export async function publishRetry(producer: Producer, retryTopic: string, copy: RetryCopy): Promise<void> {
-  await producer.send({ topic: retryTopic, acks: -1, messages: [{ key: copy.key, value: copy.value, headers: retryHeaders(copy) }] });
+  await producer.send({
+    topic: retryTopic,
+    acks: -1,
+    messages: [{ key: copy.key, value: copy.value, headers: retryHeaders(copy) }],
+  });
 }
