@@ -1,5 +1,13 @@
 import type { NormalizedMovie, SourceName } from '../domain/movie.js';
-import { decide, scoreCandidate, type MatchCandidate, type MatchDecision, type MatchTarget, type MatchThresholds, type ScoredCandidate } from '../domain/matching/index.js';
+import {
+  decide,
+  scoreCandidate,
+  type MatchCandidate,
+  type MatchDecision,
+  type MatchTarget,
+  type MatchThresholds,
+  type ScoredCandidate,
+} from '../domain/matching/index.js';
 import type { CandidateSummary, LookupOutcome, UpstreamAttempt } from './outcome.js';
 import type { LookupQuery } from './source.js';
 
@@ -21,7 +29,11 @@ export function toMatchTarget(query: LookupQuery): MatchTarget {
 export function score(target: MatchTarget, candidate: MatchCandidate): ScoredCandidate {
   const scored = scoreCandidate(target, candidate);
   if (target.imdbId && candidate.imdbId && target.imdbId !== candidate.imdbId) {
-    return { ...scored, confidence: 0, rejectedBecause: scored.rejectedBecause ?? 'imdb_id_contradicts_nomination' };
+    return {
+      ...scored,
+      confidence: 0,
+      rejectedBecause: scored.rejectedBecause ?? 'imdb_id_contradicts_nomination',
+    };
   }
   return scored;
 }

@@ -15,7 +15,11 @@ export type Sources = Record<SourceName, MovieSource>;
  * withRetry unless `retry: false` (the chain may want the bare adapters). Priority follows
  * TIER_ORDER; a tier left out of the order sorts last.
  */
-export function createSources(config: Config, logger: Logger, options: { retry?: boolean | Partial<RetryOptions> } = {}): Sources {
+export function createSources(
+  config: Config,
+  logger: Logger,
+  options: { retry?: boolean | Partial<RetryOptions> } = {},
+): Sources {
   const s = config.sources;
   const thresholds = { accept: config.chain.acceptThreshold, review: config.chain.reviewThreshold };
   const priority = (name: SourceName): number => {
@@ -62,5 +66,9 @@ export function createSources(config: Config, logger: Logger, options: { retry?:
     maxDelayMs: 30_000,
     ...(typeof options.retry === 'object' ? options.retry : {}),
   };
-  return { tmdb: withRetry(bare.tmdb, retry), omdb: withRetry(bare.omdb, retry), imdb: withRetry(bare.imdb, retry) };
+  return {
+    tmdb: withRetry(bare.tmdb, retry),
+    omdb: withRetry(bare.omdb, retry),
+    imdb: withRetry(bare.imdb, retry),
+  };
 }

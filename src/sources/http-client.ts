@@ -35,7 +35,20 @@ export interface HttpFailure {
   message: string;
 }
 
-const transientCodes = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_CANCELED', 'ERR_NETWORK', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
+const transientCodes = new Set([
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ERR_CANCELED',
+  'ERR_NETWORK',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
 
 /**
  * `METHOD /path` with the query string removed: TMDb and OMDb keys travel as query
@@ -76,17 +89,32 @@ export function headerValue(headers: unknown, name: string): unknown {
  * Retry-After when sent), 401 is an auth failure. Adapters read their own bodies first and
  * fall back to this for statuses their API does not explain.
  */
-export function classifyHttpStatus(status: number, headers: unknown, request: string): HttpFailure | undefined {
+export function classifyHttpStatus(
+  status: number,
+  headers: unknown,
+  request: string,
+): HttpFailure | undefined {
   if (status >= 200 && status < 300) return undefined;
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'));
-    return { kind: 'transient', status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), message: `${request} answered 429 (rate limited)` };
+    return {
+      kind: 'transient',
+      status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      message: `${request} answered 429 (rate limited)`,
+    };
   }
   if (status >= 500) {
     const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'));
-    return { kind: 'transient', status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), message: `${request} answered ${status}` };
+    return {
+      kind: 'transient',
+      status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      message: `${request} answered ${status}`,
+    };
   }
-  if (status === 401) return { kind: 'auth_failed', status, message: `${request} answered 401 (credentials refused)` };
+  if (status === 401)
+    return { kind: 'auth_failed', status, message: `${request} answered 401 (credentials refused)` };
   if (status === 404) return { kind: 'not_found', status, message: `${request} answered 404` };
   if (status === 408) return { kind: 'transient', status, message: `${request} answered 408` };
   return { kind: 'invalid_response', status, message: `${request} answered ${status}` };
@@ -102,15 +130,27 @@ export function classifyHttpError(error: unknown): HttpFailure {
   if (axios.isAxiosError(error)) {
     const request = describeRequest(error.config?.method, error.config?.url);
     if (error.response) {
-      return classifyHttpStatus(error.response.status, error.response.headers, request) ?? { kind: 'invalid_response', status: error.response.status, message: `${request} failed` };
+      return (
+        classifyHttpStatus(error.response.status, error.response.headers, request) ?? {
+          kind: 'invalid_response',
+          status: error.response.status,
+          message: `${request} failed`,
+        }
+      );
     }
     const code = error.code ?? 'ERR_UNKNOWN';
     const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(error.message);
     if (timedOut) return { kind: 'transient', message: `${request} timed out (${code})` };
-    if (transientCodes.has(code)) return { kind: 'transient', message: `${request} failed: network error ${code}` };
+    if (transientCodes.has(code))
+      return { kind: 'transient', message: `${request} failed: network error ${code}` };
     return { kind: 'transient', message: `${request} failed: ${code}` };
   }
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error).code) : undefined;
-  if (code !== undefined && transientCodes.has(code)) return { kind: 'transient', message: `request failed: network error ${code}` };
-  return { kind: 'transient', message: `request failed: ${error instanceof Error ? error.name : 'unknown error'}` };
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+  if (code !== undefined && transientCodes.has(code))
+    return { kind: 'transient', message: `request failed: network error ${code}` };
+  return {
+    kind: 'transient',
+    message: `request failed: ${error instanceof Error ? error.name : 'unknown error'}`,
+  };
 }

@@ -1,5 +1,10 @@
 import * as cheerio from 'cheerio';
-import { imdbJsonLdSchema, imdbNextDataSchema, type ImdbJsonLd, type ImdbNextData } from './imdb-page-schemas.js';
+import {
+  imdbJsonLdSchema,
+  imdbNextDataSchema,
+  type ImdbJsonLd,
+  type ImdbNextData,
+} from './imdb-page-schemas.js';
 
 /** What an IMDb title page says about its film. */
 export interface ImdbPageData {
@@ -28,19 +33,30 @@ export type ImdbPageParse = { kind: 'page'; data: ImdbPageData } | { kind: 'bloc
 /** Decodes HTML entities (`&apos;`, `&#233;`, `&amp;` …) that JSON-LD strings may hold. */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
-  return cheerio.load(`<p>${text.replaceAll('<', '&lt;')}</p>`, null, false)('p').text();
+  return cheerio
+    .load(
+      `<p>${text.replaceAll('<', '&lt;')}</p>`,
+      null,
+      false,
+    )('p')
+    .text();
 }
 
 /** ISO 8601 duration (PT2H12M, P0DT1H) → whole minutes. */
 export function isoDurationMinutes(value: string | undefined): number | undefined {
   const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value?.trim() ?? '');
   if (!m) return undefined;
-  const minutes = Number(m[1] ?? 0) * 1440 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) + Number(m[4] ?? 0) / 60;
+  const minutes =
+    Number(m[1] ?? 0) * 1440 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) + Number(m[4] ?? 0) / 60;
   return minutes > 0 ? Math.round(minutes) : undefined;
 }
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const uniq = (xs: (string | undefined | null)[]): string[] => [...new Set(xs.filter((x): x is string => typeof x === 'string' && x.trim().length > 0).map((x) => x.trim()))];
+const uniq = (xs: (string | undefined | null)[]): string[] => [
+  ...new Set(
+    xs.filter((x): x is string => typeof x === 'string' && x.trim().length > 0).map((x) => x.trim()),
+  ),
+];
 
 /** Every string under `key` anywhere inside `node`. */
 function collect(node: unknown, key: string, out: string[] = []): string[] {
@@ -119,25 +135,34 @@ export function parseImdbPage(html: string): ImdbPageParse {
   const $ = cheerio.load(html);
   const ld = readJsonLd($);
   const next = readNextData($);
-  if (!ld && !next) return { kind: 'blocked', reason: 'the page has neither JSON-LD nor __NEXT_DATA__ (bot challenge?)' };
+  if (!ld && !next)
+    return { kind: 'blocked', reason: 'the page has neither JSON-LD nor __NEXT_DATA__ (bot challenge?)' };
   const atf = next?.aboveTheFoldData ?? undefined;
   const main = next?.mainColumnData ?? undefined;
 
   const ldName = ld?.name ? decodeEntities(ld.name) : undefined;
   const title = atf?.titleText?.text ?? ldName;
   if (!title) return { kind: 'blocked', reason: 'the page has no title in JSON-LD or __NEXT_DATA__' };
-  const original = atf?.originalTitleText?.text ?? (ld?.alternateName ? decodeEntities(ld.alternateName) : undefined);
+  const original =
+    atf?.originalTitleText?.text ?? (ld?.alternateName ? decodeEntities(ld.alternateName) : undefined);
   const ldDate = /^\d{4}-\d{2}-\d{2}$/.test(ld?.datePublished ?? '') ? ld?.datePublished : undefined;
   const rd = atf?.releaseDate;
-  const nextDate = rd?.year && rd.month && rd.day ? `${rd.year}-${String(rd.month).padStart(2, '0')}-${String(rd.day).padStart(2, '0')}` : undefined;
+  const nextDate =
+    rd?.year && rd.month && rd.day
+      ? `${rd.year}-${String(rd.month).padStart(2, '0')}-${String(rd.day).padStart(2, '0')}`
+      : undefined;
   const releaseDate = ldDate ?? nextDate;
   const year = atf?.releaseYear?.year ?? (releaseDate ? Number(releaseDate.slice(0, 4)) : undefined);
   const seconds = atf?.runtime?.seconds;
   const ldDirectors = uniq(asArray(ld?.director).map((d) => (d.name ? decodeEntities(d.name) : undefined)));
-  const ratingValue = num(ld?.aggregateRating?.ratingValue) ?? atf?.ratingsSummary?.aggregateRating ?? undefined;
+  const ratingValue =
+    num(ld?.aggregateRating?.ratingValue) ?? atf?.ratingsSummary?.aggregateRating ?? undefined;
   const votes = num(ld?.aggregateRating?.ratingCount) ?? atf?.ratingsSummary?.voteCount ?? undefined;
   const idFromLd = /\/title\/(tt\d{7,10})\b/.exec(ld?.url ?? '')?.[1];
-  const plot = collect(atf?.plot, 'plainText')[0] ?? collect(atf?.plot, 'text')[0] ?? (ld?.description ? decodeEntities(ld.description) : undefined);
+  const plot =
+    collect(atf?.plot, 'plainText')[0] ??
+    collect(atf?.plot, 'text')[0] ??
+    (ld?.description ? decodeEntities(ld.description) : undefined);
 
   return {
     kind: 'page',
@@ -148,15 +173,25 @@ export function parseImdbPage(html: string): ImdbPageParse {
       alternativeTitles: uniq(collect(main?.akas, 'text')).filter((t) => t !== title && t !== original),
       ...(year ? { year } : {}),
       ...(releaseDate ? { releaseDate } : {}),
-      ...(seconds && seconds > 0 ? { runtimeMinutes: Math.round(seconds / 60) } : isoDurationMinutes(ld?.duration) ? { runtimeMinutes: isoDurationMinutes(ld?.duration) } : {}),
+      ...(seconds && seconds > 0
+        ? { runtimeMinutes: Math.round(seconds / 60) }
+        : isoDurationMinutes(ld?.duration)
+          ? { runtimeMinutes: isoDurationMinutes(ld?.duration) }
+          : {}),
       genres: uniq(ld?.genre !== undefined ? asArray(ld.genre) : collect(atf?.genres, 'text')),
       directors: ldDirectors.length > 0 ? ldDirectors : namesIn(main?.directors),
       cast: uniq(asArray(ld?.actor).map((a) => (a.name ? decodeEntities(a.name) : undefined))),
       countries: codesIn(main?.countriesOfOrigin ?? main?.countriesDetails ?? main?.countries),
       languages: codesIn(main?.spokenLanguages ?? main?.languages),
       ...(plot ? { plot } : {}),
-      ...(ratingValue !== undefined ? { rating: { value: ratingValue, ...(votes !== undefined ? { votes: Math.round(votes) } : {}) } } : {}),
-      ...(ld?.image ? { posterUrl: ld.image } : atf?.primaryImage?.url ? { posterUrl: atf.primaryImage.url } : {}),
+      ...(ratingValue !== undefined
+        ? { rating: { value: ratingValue, ...(votes !== undefined ? { votes: Math.round(votes) } : {}) } }
+        : {}),
+      ...(ld?.image
+        ? { posterUrl: ld.image }
+        : atf?.primaryImage?.url
+          ? { posterUrl: atf.primaryImage.url }
+          : {}),
       blocks: { jsonLd: ld !== undefined, nextData: next !== undefined },
     },
   };

@@ -25,7 +25,13 @@ export const imdbJsonLdSchema = z
     director: oneOrMany(person).optional(),
     actor: oneOrMany(person).optional(),
     /** Absent for films without votes (unreleased). */
-    aggregateRating: z.object({ ratingValue: z.union([z.number(), z.string()]).optional(), ratingCount: z.union([z.number(), z.string()]).optional() }).loose().optional(),
+    aggregateRating: z
+      .object({
+        ratingValue: z.union([z.number(), z.string()]).optional(),
+        ratingCount: z.union([z.number(), z.string()]).optional(),
+      })
+      .loose()
+      .optional(),
   })
   .loose();
 export type ImdbJsonLd = z.infer<typeof imdbJsonLdSchema>;
@@ -34,25 +40,39 @@ const textNode = z.object({ text: z.string().nullish() }).loose().nullish();
 
 /** `props.pageProps` of `<script id="__NEXT_DATA__">`. */
 export const imdbNextDataSchema = z.object({
-  props: z.object({
-    pageProps: z.object({
-      aboveTheFoldData: z
+  props: z
+    .object({
+      pageProps: z
         .object({
-          id: z.string().nullish(),
-          titleText: textNode,
-          originalTitleText: textNode,
-          releaseYear: z.object({ year: z.number().nullish() }).loose().nullish(),
-          releaseDate: z.object({ year: z.number().nullish(), month: z.number().nullish(), day: z.number().nullish() }).loose().nullish(),
-          runtime: z.object({ seconds: z.number().nullish() }).loose().nullish(),
-          genres: z.unknown().optional(),
-          plot: z.unknown().optional(),
-          ratingsSummary: z.object({ aggregateRating: z.number().nullish(), voteCount: z.number().nullish() }).loose().nullish(),
-          primaryImage: z.object({ url: z.string().nullish() }).loose().nullish(),
+          aboveTheFoldData: z
+            .object({
+              id: z.string().nullish(),
+              titleText: textNode,
+              originalTitleText: textNode,
+              releaseYear: z.object({ year: z.number().nullish() }).loose().nullish(),
+              releaseDate: z
+                .object({
+                  year: z.number().nullish(),
+                  month: z.number().nullish(),
+                  day: z.number().nullish(),
+                })
+                .loose()
+                .nullish(),
+              runtime: z.object({ seconds: z.number().nullish() }).loose().nullish(),
+              genres: z.unknown().optional(),
+              plot: z.unknown().optional(),
+              ratingsSummary: z
+                .object({ aggregateRating: z.number().nullish(), voteCount: z.number().nullish() })
+                .loose()
+                .nullish(),
+              primaryImage: z.object({ url: z.string().nullish() }).loose().nullish(),
+            })
+            .loose()
+            .nullish(),
+          mainColumnData: z.record(z.string(), z.unknown()).nullish(),
         })
-        .loose()
-        .nullish(),
-      mainColumnData: z.record(z.string(), z.unknown()).nullish(),
-    }).loose(),
-  }).loose(),
+        .loose(),
+    })
+    .loose(),
 });
 export type ImdbNextData = z.infer<typeof imdbNextDataSchema>;

@@ -10,7 +10,14 @@ import { lookupByIdThenTitle } from './lookup-flow.js';
 import { compact, validateMovie } from './normalized-movie-schema.js';
 import type { LookupOutcome } from './outcome.js';
 import type { LookupContext, LookupQuery, MovieSource } from './source.js';
-import { AttemptRecorder, failureOutcome, fromHttpFailure, parseJson, sendRequest, type Failure } from './upstream-call.js';
+import {
+  AttemptRecorder,
+  failureOutcome,
+  fromHttpFailure,
+  parseJson,
+  sendRequest,
+  type Failure,
+} from './upstream-call.js';
 import { zyteExtractSchema, zyteProblemSchema } from './zyte-schemas.js';
 
 /** Settings of the IMDb-through-Zyte adapter (built by create-sources.ts from Config). */
@@ -46,10 +53,17 @@ export function zyteFailure(status: number, headers: unknown, body: unknown, req
   const reason = `${request} answered ${status}${detail ? ` (${detail})` : ''}`;
   const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'));
   const retry = retryAfterMs === undefined ? {} : { retryAfterMs };
-  if (status === 429 || status === 503 || status === 520 || status === 521) return { kind: 'transient', reason, status, ...retry };
+  if (status === 429 || status === 503 || status === 520 || status === 521)
+    return { kind: 'transient', reason, status, ...retry };
   if (status === 401) return { kind: 'auth_failed', reason, status };
-  if (status === 403) return { kind: 'quota_exhausted', reason: `${reason}: Zyte account suspended (spending limit reached)`, status };
-  if (status === 451) return { kind: 'invalid_response', reason: `${reason}: Zyte refuses to fetch this domain`, status };
+  if (status === 403)
+    return {
+      kind: 'quota_exhausted',
+      reason: `${reason}: Zyte account suspended (spending limit reached)`,
+      status,
+    };
+  if (status === 451)
+    return { kind: 'invalid_response', reason: `${reason}: Zyte refuses to fetch this domain`, status };
   const byStatus = classifyHttpStatus(status, headers, request);
   if (byStatus && byStatus.kind === 'transient') return { ...fromHttpFailure(byStatus), reason };
   return { kind: 'invalid_response', reason, status };
@@ -70,7 +84,16 @@ function pageToMovie(page: ImdbPageData, imdbId: string): NormalizedMovie {
     countries: page.countries,
     languages: page.languages,
     plot: page.plot,
-    ratings: page.rating ? [{ source: 'imdb', value: page.rating.value, scale: 10, ...(page.rating.votes === undefined ? {} : { votes: page.rating.votes }) }] : [],
+    ratings: page.rating
+      ? [
+          {
+            source: 'imdb',
+            value: page.rating.value,
+            scale: 10,
+            ...(page.rating.votes === undefined ? {} : { votes: page.rating.votes }),
+          },
+        ]
+      : [],
     externalIds: { imdbId: page.imdbId ?? imdbId },
     posterUrl: page.posterUrl && /^https?:\/\/\S+$/.test(page.posterUrl) ? page.posterUrl : undefined,
   });
@@ -106,7 +129,11 @@ export class ImdbZyteSource implements MovieSource {
     this.thresholds = options.thresholds;
     this.log = options.logger;
     const basic = Buffer.from(`${options.apiKey ?? ''}:`).toString('base64');
-    this.client = createHttpClient({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/json' } });
+    this.client = createHttpClient({
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/json' },
+    });
   }
 
   lookup(query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
@@ -126,44 +153,105 @@ export class ImdbZyteSource implements MovieSource {
       return { kind: 'not_found', candidates: [], attempts: [] };
     }
     const meta = { operation: 'extract', identifier: imdbId, strategy: 'imdb_id' };
-    const raw = await sendRequest(this.client, { method: 'POST', path: '/extract', data: { url, httpResponseBody: true } }, ctx?.signal);
+    const raw = await sendRequest(
+      this.client,
+      { method: 'POST', path: '/extract', data: { url, httpResponseBody: true } },
+      ctx?.signal,
+    );
     if (raw.kind === 'failure') {
       const failure = fromHttpFailure(raw.failure);
-      rec.record({ ...meta, success: false, elapsedMs: raw.elapsedMs, costUsd: 0, errorMessage: failure.reason });
-      this.log.warn({ operation: 'extract', outcome: failure.kind, reason: failure.reason }, 'zyte request failed');
+      rec.record({
+        ...meta,
+        success: false,
+        elapsedMs: raw.elapsedMs,
+        costUsd: 0,
+        errorMessage: failure.reason,
+      });
+      this.log.warn(
+        { operation: 'extract', outcome: failure.kind, reason: failure.reason },
+        'zyte request failed',
+      );
       return failureOutcome(failure, rec.attempts);
     }
     const body = parseJson(raw.body);
     const fail = (failure: Failure, costUsd: number): LookupOutcome => {
-      rec.record({ ...meta, success: false, elapsedMs: raw.elapsedMs, costUsd, status: raw.status, errorMessage: failure.reason });
-      this.log.warn({ operation: 'extract', status: raw.status, outcome: failure.kind, reason: failure.reason }, 'zyte request failed');
+      rec.record({
+        ...meta,
+        success: false,
+        elapsedMs: raw.elapsedMs,
+        costUsd,
+        status: raw.status,
+        errorMessage: failure.reason,
+      });
+      this.log.warn(
+        { operation: 'extract', status: raw.status, outcome: failure.kind, reason: failure.reason },
+        'zyte request failed',
+      );
       return failureOutcome(failure, rec.attempts);
     };
     if (raw.status !== 200) return fail(zyteFailure(raw.status, raw.headers, body, raw.request), 0);
     // From here Zyte has answered 200: the request is charged whatever the target said.
     const cost = this.costPerRequestUsd;
     const extract = zyteExtractSchema.safeParse(body);
-    if (!extract.success) return fail({ kind: 'invalid_response', reason: `${raw.request} answered 200 with a body that is not Zyte's`, status: 200 }, cost);
+    if (!extract.success)
+      return fail(
+        {
+          kind: 'invalid_response',
+          reason: `${raw.request} answered 200 with a body that is not Zyte's`,
+          status: 200,
+        },
+        cost,
+      );
     const target = extract.data.statusCode;
     if (target === 404 || target === 410) {
       rec.record({ ...meta, success: true, elapsedMs: raw.elapsedMs, costUsd: cost, status: target });
       return { kind: 'not_found', candidates: [], attempts: rec.attempts };
     }
-    if (target >= 500) return fail({ kind: 'transient', reason: `IMDb answered ${target} through Zyte`, status: target }, cost);
-    if (target === 403 || target === 429) return fail({ kind: 'blocked', reason: `IMDb answered ${target} through Zyte` }, cost);
-    if (target < 200 || target >= 300) return fail({ kind: 'invalid_response', reason: `IMDb answered ${target} through Zyte`, status: target }, cost);
-    if (extract.data.httpResponseBody === undefined) return fail({ kind: 'invalid_response', reason: 'Zyte answered 200 without httpResponseBody' }, cost);
+    if (target >= 500)
+      return fail(
+        { kind: 'transient', reason: `IMDb answered ${target} through Zyte`, status: target },
+        cost,
+      );
+    if (target === 403 || target === 429)
+      return fail({ kind: 'blocked', reason: `IMDb answered ${target} through Zyte` }, cost);
+    if (target < 200 || target >= 300)
+      return fail(
+        { kind: 'invalid_response', reason: `IMDb answered ${target} through Zyte`, status: target },
+        cost,
+      );
+    if (extract.data.httpResponseBody === undefined)
+      return fail({ kind: 'invalid_response', reason: 'Zyte answered 200 without httpResponseBody' }, cost);
     const html = Buffer.from(extract.data.httpResponseBody, 'base64').toString('utf8');
     const page = parseImdbPage(html);
-    if (page.kind === 'blocked') return fail({ kind: 'blocked', reason: `IMDb page for ${imdbId}: ${page.reason}` }, cost);
+    if (page.kind === 'blocked')
+      return fail({ kind: 'blocked', reason: `IMDb page for ${imdbId}: ${page.reason}` }, cost);
     rec.record({ ...meta, success: true, elapsedMs: raw.elapsedMs, costUsd: cost, status: target });
-    this.log.debug({ operation: 'extract', status: target, elapsedMs: raw.elapsedMs, blocks: page.data.blocks }, 'zyte request');
+    this.log.debug(
+      { operation: 'extract', status: target, elapsedMs: raw.elapsedMs, blocks: page.data.blocks },
+      'zyte request',
+    );
 
     const scored = [score(toMatchTarget({ ...query, imdbId }), pageToCandidate(page.data, imdbId))];
     const decision = judge(scored, this.thresholds);
-    if (decision.kind === 'reject') return { kind: 'not_found', candidates: summariseAll('imdb', scored), attempts: rec.attempts };
+    if (decision.kind === 'reject')
+      return { kind: 'not_found', candidates: summariseAll('imdb', scored), attempts: rec.attempts };
     const movie = validateMovie(pageToMovie(page.data, imdbId));
-    if (!movie.ok) return failureOutcome({ kind: 'invalid_response', reason: `IMDb page for ${imdbId} does not map to a movie: ${movie.problem}` }, rec.attempts);
-    return foundOutcome({ source: 'imdb', movie: movie.movie, best: decision.best, decision, strategy: 'imdb_id', scored, attempts: rec.attempts });
+    if (!movie.ok)
+      return failureOutcome(
+        {
+          kind: 'invalid_response',
+          reason: `IMDb page for ${imdbId} does not map to a movie: ${movie.problem}`,
+        },
+        rec.attempts,
+      );
+    return foundOutcome({
+      source: 'imdb',
+      movie: movie.movie,
+      best: decision.best,
+      decision,
+      strategy: 'imdb_id',
+      scored,
+      attempts: rec.attempts,
+    });
   }
 }

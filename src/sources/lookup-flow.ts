@@ -8,12 +8,17 @@ import type { LookupContext, LookupQuery, MovieSource } from './source.js';
  * lookup (found, transient, auth…) is final: a transient failure must never turn into a
  * title search that could settle on a weaker match.
  */
-export async function lookupByIdThenTitle(source: MovieSource, query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
+export async function lookupByIdThenTitle(
+  source: MovieSource,
+  query: LookupQuery,
+  ctx?: LookupContext,
+): Promise<LookupOutcome> {
   if (query.imdbId === undefined || !isImdbId(query.imdbId)) return source.lookupByTitle(query, ctx);
   const byId = await source.lookupByImdbId(query.imdbId, query, ctx);
   if (byId.kind !== 'not_found') return byId;
   const byTitle = await source.lookupByTitle(query, ctx);
   const attempts = [...byId.attempts, ...byTitle.attempts];
-  if (byTitle.kind === 'not_found') return { ...byTitle, attempts, candidates: [...byId.candidates, ...byTitle.candidates] };
+  if (byTitle.kind === 'not_found')
+    return { ...byTitle, attempts, candidates: [...byId.candidates, ...byTitle.candidates] };
   return { ...byTitle, attempts };
 }

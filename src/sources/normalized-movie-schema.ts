@@ -11,7 +11,10 @@ export const normalizedMovieSchema = z.object({
   originalTitle: z.string().min(1).optional(),
   alternativeTitles: z.array(z.string()),
   year: z.number().int().min(1870).max(2100).optional(),
-  releaseDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  releaseDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   runtimeMinutes: z.number().int().positive().optional(),
   genres: z.array(z.string()),
   directors: z.array(z.string()),
@@ -19,16 +22,34 @@ export const normalizedMovieSchema = z.object({
   countries: z.array(z.string()),
   languages: z.array(z.string()),
   plot: z.string().optional(),
-  ratings: z.array(z.object({ source: z.string(), value: z.number(), scale: z.number().positive(), votes: z.number().int().nonnegative().optional() })),
-  externalIds: z.object({ imdbId: z.string().regex(/^tt\d{7,10}$/).optional(), tmdbId: z.number().int().positive().optional() }),
+  ratings: z.array(
+    z.object({
+      source: z.string(),
+      value: z.number(),
+      scale: z.number().positive(),
+      votes: z.number().int().nonnegative().optional(),
+    }),
+  ),
+  externalIds: z.object({
+    imdbId: z
+      .string()
+      .regex(/^tt\d{7,10}$/)
+      .optional(),
+    tmdbId: z.number().int().positive().optional(),
+  }),
   posterUrl: z.string().url().optional(),
 }) satisfies z.ZodType<NormalizedMovie>;
 
 /** Validates a mapped movie; returns the issues as one line when it does not hold. */
-export function validateMovie(movie: NormalizedMovie): { ok: true; movie: NormalizedMovie } | { ok: false; problem: string } {
+export function validateMovie(
+  movie: NormalizedMovie,
+): { ok: true; movie: NormalizedMovie } | { ok: false; problem: string } {
   const result = normalizedMovieSchema.safeParse(movie);
   if (result.success) return { ok: true, movie: result.data };
-  return { ok: false, problem: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  return {
+    ok: false,
+    problem: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+  };
 }
 
 /** Drops undefined optional keys so that records compare and serialise cleanly. */

@@ -13,7 +13,12 @@ export function present(value: string | undefined): string | undefined {
 /** "Jean Dupont, Ann Lee" → ["Jean Dupont", "Ann Lee"]; "N/A" → []. */
 export function list(value: string | undefined): string[] {
   const v = present(value);
-  return v === undefined ? [] : v.split(',').map((s) => s.trim()).filter((s) => s.length > 0 && s !== 'N/A');
+  return v === undefined
+    ? []
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0 && s !== 'N/A');
 }
 
 /** "1,234,567" → 1234567. */
@@ -40,7 +45,20 @@ export function parseYear(value: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-const months: Record<string, string> = { Jan: '01', Feb: '02', Mar: '03', Apr: '04', May: '05', Jun: '06', Jul: '07', Aug: '08', Sep: '09', Oct: '10', Nov: '11', Dec: '12' };
+const months: Record<string, string> = {
+  Jan: '01',
+  Feb: '02',
+  Mar: '03',
+  Apr: '04',
+  May: '05',
+  Jun: '06',
+  Jul: '07',
+  Aug: '08',
+  Sep: '09',
+  Oct: '10',
+  Nov: '11',
+  Dec: '12',
+};
 
 /** "21 May 2019" → "2019-05-21". */
 export function parseReleased(value: string | undefined): string | undefined {
@@ -67,8 +85,17 @@ function ratings(m: OmdbMovie): Rating[] {
     out.push({ source: r.Source, ...parsed, ...(isImdb && votes !== undefined ? { votes } : {}) });
   }
   const imdbRating = Number(present(m.imdbRating));
-  if (!out.some((r) => r.source === 'Internet Movie Database') && Number.isFinite(imdbRating) && present(m.imdbRating) !== undefined) {
-    out.push({ source: 'Internet Movie Database', value: imdbRating, scale: 10, ...(votes === undefined ? {} : { votes }) });
+  if (
+    !out.some((r) => r.source === 'Internet Movie Database') &&
+    Number.isFinite(imdbRating) &&
+    present(m.imdbRating) !== undefined
+  ) {
+    out.push({
+      source: 'Internet Movie Database',
+      value: imdbRating,
+      scale: 10,
+      ...(votes === undefined ? {} : { votes }),
+    });
   }
   return out;
 }

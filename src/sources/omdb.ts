@@ -9,8 +9,14 @@ import { omdbToCandidate, omdbToMovie } from './omdb-mapper.js';
 import { omdbErrorSchema, omdbMovieSchema, type OmdbMovie } from './omdb-schemas.js';
 import type { LookupOutcome } from './outcome.js';
 import type { LookupContext, LookupQuery, MovieSource } from './source.js';
-import { AttemptRecorder, failureOutcome, fromHttpFailure, parseJson, sendRequest, type Failure } from './upstream-call.js';
-
+import {
+  AttemptRecorder,
+  failureOutcome,
+  fromHttpFailure,
+  parseJson,
+  sendRequest,
+  type Failure,
+} from './upstream-call.js';
 
 /** Settings of the OMDb adapter (built by create-sources.ts from Config). */
 export interface OmdbSourceOptions {
@@ -35,21 +41,39 @@ export function interpretOmdb(status: number, headers: unknown, body: unknown, r
   if (error.success) {
     const message = error.data.Error;
     const reason = `${request} answered ${status}: OMDb "${message}"`;
-    if (/movie not found|incorrect imdb id|result not found|series not found/i.test(message)) return { kind: 'miss' };
-    if (/request limit reached/i.test(message)) return { kind: 'failure', failure: { kind: 'quota_exhausted', reason, status } };
-    if (/invalid api key|no api key/i.test(message)) return { kind: 'failure', failure: { kind: 'auth_failed', reason, status } };
-    if (status === 429 || status >= 500 || /error getting data|something went wrong/i.test(message)) return { kind: 'failure', failure: { kind: 'transient', reason, status } };
+    if (/movie not found|incorrect imdb id|result not found|series not found/i.test(message))
+      return { kind: 'miss' };
+    if (/request limit reached/i.test(message))
+      return { kind: 'failure', failure: { kind: 'quota_exhausted', reason, status } };
+    if (/invalid api key|no api key/i.test(message))
+      return { kind: 'failure', failure: { kind: 'auth_failed', reason, status } };
+    if (status === 429 || status >= 500 || /error getting data|something went wrong/i.test(message))
+      return { kind: 'failure', failure: { kind: 'transient', reason, status } };
     return { kind: 'failure', failure: { kind: 'invalid_response', reason, status } };
   }
   if (status >= 200 && status < 300) {
     const movie = omdbMovieSchema.safeParse(body);
     if (movie.success) return { kind: 'hit', movie: movie.data };
-    return { kind: 'failure', failure: { kind: 'invalid_response', reason: `${request} answered ${status} with a body that is not OMDb's${body === undefined ? ' (not JSON)' : ''}`, status } };
+    return {
+      kind: 'failure',
+      failure: {
+        kind: 'invalid_response',
+        reason: `${request} answered ${status} with a body that is not OMDb's${body === undefined ? ' (not JSON)' : ''}`,
+        status,
+      },
+    };
   }
   const byStatus = classifyHttpStatus(status, headers, request);
   // Without OMDb's error body a 401 could be a bad key or a spent quota: say so rather than guess.
   if (byStatus === undefined || byStatus.kind === 'auth_failed' || byStatus.kind === 'not_found') {
-    return { kind: 'failure', failure: { kind: 'invalid_response', reason: `${request} answered ${status} without OMDb's error body`, status } };
+    return {
+      kind: 'failure',
+      failure: {
+        kind: 'invalid_response',
+        reason: `${request} answered ${status} without OMDb's error body`,
+        status,
+      },
+    };
   }
   return { kind: 'failure', failure: fromHttpFailure(byStatus) };
 }
@@ -82,10 +106,19 @@ export class OmdbSource implements MovieSource {
 
   async lookupByImdbId(imdbId: string, query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
     const rec = new AttemptRecorder('omdb');
-    const answer = await this.ask({ i: imdbId, plot: 'short' }, { operation: 'by_id', identifier: imdbId, strategy: 'imdb_id' }, rec, ctx);
+    const answer = await this.ask(
+      { i: imdbId, plot: 'short' },
+      { operation: 'by_id', identifier: imdbId, strategy: 'imdb_id' },
+      rec,
+      ctx,
+    );
     if (answer.kind === 'failure') return failureOutcome(answer.failure, rec.attempts);
     if (answer.kind === 'miss') return { kind: 'not_found', candidates: [], attempts: rec.attempts };
-    return this.conclude([{ movie: answer.movie, strategy: 'imdb_id' }], toMatchTarget({ ...query, imdbId }), rec);
+    return this.conclude(
+      [{ movie: answer.movie, strategy: 'imdb_id' }],
+      toMatchTarget({ ...query, imdbId }),
+      rec,
+    );
   }
 
   async lookupByTitle(query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
@@ -93,47 +126,121 @@ export class OmdbSource implements MovieSource {
     const target = toMatchTarget(query);
     const hits: { movie: OmdbMovie; strategy: string }[] = [];
     for (const s of planTitleQueries(query)) {
-      const answer = await this.ask({ t: s.title, y: s.year, type: 'movie', plot: 'short' }, { operation: 'by_title', identifier: s.year === undefined ? s.title : `${s.title} (${s.year})`, strategy: s.name }, rec, ctx);
+      const answer = await this.ask(
+        { t: s.title, y: s.year, type: 'movie', plot: 'short' },
+        {
+          operation: 'by_title',
+          identifier: s.year === undefined ? s.title : `${s.title} (${s.year})`,
+          strategy: s.name,
+        },
+        rec,
+        ctx,
+      );
       if (answer.kind === 'failure') return failureOutcome(answer.failure, rec.attempts);
       if (answer.kind === 'miss') continue;
-      if (!hits.some((h) => h.movie.imdbID === answer.movie.imdbID)) hits.push({ movie: answer.movie, strategy: s.name });
+      if (!hits.some((h) => h.movie.imdbID === answer.movie.imdbID))
+        hits.push({ movie: answer.movie, strategy: s.name });
       const scored = hits.map((h) => score(target, omdbToCandidate(h.movie)));
       if (judge(scored, this.thresholds).kind === 'accept') break;
     }
     return this.conclude(hits, target, rec);
   }
 
-  private conclude(hits: { movie: OmdbMovie; strategy: string }[], target: ReturnType<typeof toMatchTarget>, rec: AttemptRecorder): LookupOutcome {
+  private conclude(
+    hits: { movie: OmdbMovie; strategy: string }[],
+    target: ReturnType<typeof toMatchTarget>,
+    rec: AttemptRecorder,
+  ): LookupOutcome {
     const scored: ScoredCandidate[] = hits.map((h) => score(target, omdbToCandidate(h.movie)));
     const decision = judge(scored, this.thresholds);
-    if (decision.kind === 'reject') return { kind: 'not_found', candidates: summariseAll('omdb', scored), attempts: rec.attempts };
+    if (decision.kind === 'reject')
+      return { kind: 'not_found', candidates: summariseAll('omdb', scored), attempts: rec.attempts };
     const hit = hits.find((h) => omdbToCandidate(h.movie).id === decision.best.candidate.id);
     if (!hit) return { kind: 'not_found', candidates: summariseAll('omdb', scored), attempts: rec.attempts };
     const movie = validateMovie(omdbToMovie(hit.movie));
-    if (!movie.ok) return failureOutcome({ kind: 'invalid_response', reason: `OMDb ${hit.movie.imdbID} does not map to a movie: ${movie.problem}` }, rec.attempts);
+    if (!movie.ok)
+      return failureOutcome(
+        {
+          kind: 'invalid_response',
+          reason: `OMDb ${hit.movie.imdbID} does not map to a movie: ${movie.problem}`,
+        },
+        rec.attempts,
+      );
     // OMDb's t= answers one film and hides any namesake, so a title hit is certain only when
     // a director confirms it; by ID the ID itself is the confirmation.
     const confirmed = hit.strategy === 'imdb_id' || (decision.best.evidence.directorOverlap ?? 0) > 0;
-    return foundOutcome({ source: 'omdb', movie: movie.movie, best: decision.best, decision, strategy: hit.strategy, scored, attempts: rec.attempts, certain: confirmed });
+    return foundOutcome({
+      source: 'omdb',
+      movie: movie.movie,
+      best: decision.best,
+      decision,
+      strategy: hit.strategy,
+      scored,
+      attempts: rec.attempts,
+      certain: confirmed,
+    });
   }
 
-  private async ask(params: Record<string, string | number | undefined>, meta: { operation: string; identifier: string; strategy: string }, rec: AttemptRecorder, ctx?: LookupContext): Promise<Answer> {
-    const raw = await sendRequest(this.client, { method: 'GET', path: '/', params: { apikey: this.apiKey, ...params } }, ctx?.signal);
+  private async ask(
+    params: Record<string, string | number | undefined>,
+    meta: { operation: string; identifier: string; strategy: string },
+    rec: AttemptRecorder,
+    ctx?: LookupContext,
+  ): Promise<Answer> {
+    const raw = await sendRequest(
+      this.client,
+      { method: 'GET', path: '/', params: { apikey: this.apiKey, ...params } },
+      ctx?.signal,
+    );
     if (raw.kind === 'failure') {
       const failure = fromHttpFailure(raw.failure);
-      rec.record({ ...meta, success: false, elapsedMs: raw.elapsedMs, costUsd: 0, errorMessage: failure.reason });
-      this.log.warn({ operation: meta.operation, strategy: meta.strategy, outcome: failure.kind, reason: failure.reason }, 'omdb request failed');
+      rec.record({
+        ...meta,
+        success: false,
+        elapsedMs: raw.elapsedMs,
+        costUsd: 0,
+        errorMessage: failure.reason,
+      });
+      this.log.warn(
+        { operation: meta.operation, strategy: meta.strategy, outcome: failure.kind, reason: failure.reason },
+        'omdb request failed',
+      );
       return { kind: 'failure', failure };
     }
     const answer = interpretOmdb(raw.status, raw.headers, parseJson(raw.body), raw.request);
     // OMDb counts every answered request against the key's quota, misses included.
     const costUsd = raw.status >= 200 && raw.status < 300 ? this.costPerRequestUsd : 0;
     if (answer.kind === 'failure') {
-      rec.record({ ...meta, success: false, elapsedMs: raw.elapsedMs, costUsd, status: raw.status, errorMessage: answer.failure.reason });
-      this.log.warn({ operation: meta.operation, strategy: meta.strategy, status: raw.status, outcome: answer.failure.kind, reason: answer.failure.reason }, 'omdb request failed');
+      rec.record({
+        ...meta,
+        success: false,
+        elapsedMs: raw.elapsedMs,
+        costUsd,
+        status: raw.status,
+        errorMessage: answer.failure.reason,
+      });
+      this.log.warn(
+        {
+          operation: meta.operation,
+          strategy: meta.strategy,
+          status: raw.status,
+          outcome: answer.failure.kind,
+          reason: answer.failure.reason,
+        },
+        'omdb request failed',
+      );
     } else {
       rec.record({ ...meta, success: true, elapsedMs: raw.elapsedMs, costUsd, status: raw.status });
-      this.log.debug({ operation: meta.operation, strategy: meta.strategy, status: raw.status, found: answer.kind === 'hit', elapsedMs: raw.elapsedMs }, 'omdb request');
+      this.log.debug(
+        {
+          operation: meta.operation,
+          strategy: meta.strategy,
+          status: raw.status,
+          found: answer.kind === 'hit',
+          elapsedMs: raw.elapsedMs,
+        },
+        'omdb request',
+      );
     }
     return answer;
   }
@@ -144,7 +251,8 @@ export function planTitleQueries(query: LookupQuery): { name: string; title: str
   const title = query.title.trim();
   const original = query.originalTitle?.trim();
   const plan: { name: string; title: string; year?: number }[] = [];
-  const hasOriginal = original !== undefined && original.length > 0 && original.toLowerCase() !== title.toLowerCase();
+  const hasOriginal =
+    original !== undefined && original.length > 0 && original.toLowerCase() !== title.toLowerCase();
   if (query.year !== undefined) {
     plan.push({ name: 'title_year', title, year: query.year });
     if (hasOriginal) plan.push({ name: 'original_title_year', title: original, year: query.year });

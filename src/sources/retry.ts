@@ -31,7 +31,12 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
  * (half fixed, half random) so that instances that failed together do not retry together,
  * never shorter than the upstream's Retry-After.
  */
-export function backoffDelay(n: number, retryAfterMs: number | undefined, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
+export function backoffDelay(
+  n: number,
+  retryAfterMs: number | undefined,
+  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (n - 1));
   const jittered = exp / 2 + (random() * exp) / 2;
   return Math.round(Math.max(jittered, retryAfterMs ?? 0));
@@ -66,8 +71,10 @@ export function withRetry(source: MovieSource, options: RetryOptions): MovieSour
     costPerRequestUsd: source.costPerRequestUsd,
     rateLimitPerSecond: source.rateLimitPerSecond,
     importType: source.importType,
-    lookupByImdbId: (imdbId: string, query: LookupQuery, ctx?: LookupContext) => run(() => source.lookupByImdbId(imdbId, query, ctx), ctx),
-    lookupByTitle: (query: LookupQuery, ctx?: LookupContext) => run(() => source.lookupByTitle(query, ctx), ctx),
+    lookupByImdbId: (imdbId: string, query: LookupQuery, ctx?: LookupContext) =>
+      run(() => source.lookupByImdbId(imdbId, query, ctx), ctx),
+    lookupByTitle: (query: LookupQuery, ctx?: LookupContext) =>
+      run(() => source.lookupByTitle(query, ctx), ctx),
     lookup: (query: LookupQuery, ctx?: LookupContext) => run(() => source.lookup(query, ctx), ctx),
   };
 }

@@ -11,7 +11,12 @@ const transientCodes = new Set([9, 11, 15, 24, 25, 43, 46]);
  * the HTTP status (https://developer.themoviedb.org/docs/errors); the status decides only
  * when the body is not TMDb's error shape (a proxy's 502 page, say).
  */
-export function tmdbFailure(status: number, headers: unknown, body: unknown, request: string): Failure | 'not_found' {
+export function tmdbFailure(
+  status: number,
+  headers: unknown,
+  body: unknown,
+  request: string,
+): Failure | 'not_found' {
   const parsed = tmdbErrorSchema.safeParse(body);
   if (parsed.success) {
     const { status_code: code, status_message: upstream } = parsed.data;
@@ -25,7 +30,17 @@ export function tmdbFailure(status: number, headers: unknown, body: unknown, req
     return { kind: 'invalid_response', reason, status };
   }
   const byStatus = classifyHttpStatus(status, headers, request);
-  if (byStatus === undefined) return { kind: 'invalid_response', reason: `${request} answered ${status} with an unreadable body`, status };
+  if (byStatus === undefined)
+    return {
+      kind: 'invalid_response',
+      reason: `${request} answered ${status} with an unreadable body`,
+      status,
+    };
   if (byStatus.kind === 'not_found') return 'not_found';
-  return { kind: byStatus.kind, reason: byStatus.message, status, ...(byStatus.retryAfterMs === undefined ? {} : { retryAfterMs: byStatus.retryAfterMs }) };
+  return {
+    kind: byStatus.kind,
+    reason: byStatus.message,
+    status,
+    ...(byStatus.retryAfterMs === undefined ? {} : { retryAfterMs: byStatus.retryAfterMs }),
+  };
 }

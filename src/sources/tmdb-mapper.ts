@@ -15,7 +15,9 @@ export function yearOf(date: string | null | undefined): number | undefined {
 
 /** Earliest year among all release dates (festival premieres count), for films whose primary date is empty. */
 function earliestReleaseYear(d: TmdbMovieDetails): number | undefined {
-  const years = (d.release_dates?.results ?? []).flatMap((r) => r.release_dates.map((x) => yearOf(x.release_date.slice(0, 10)))).filter((y): y is number => y !== undefined);
+  const years = (d.release_dates?.results ?? [])
+    .flatMap((r) => r.release_dates.map((x) => yearOf(x.release_date.slice(0, 10))))
+    .filter((y): y is number => y !== undefined);
   return years.length > 0 ? Math.min(...years) : undefined;
 }
 
@@ -59,9 +61,20 @@ export function detailsToCandidate(d: TmdbMovieDetails): MatchCandidate {
 
 /** Maps `GET /movie/{id}` with its appends to the NormalizedMovie. */
 export function detailsToMovie(d: TmdbMovieDetails): NormalizedMovie {
-  const releaseDate = /^\d{4}-\d{2}-\d{2}$/.test(d.release_date ?? '') ? (d.release_date ?? undefined) : undefined;
-  const languages = [...new Set([d.original_language, ...d.spoken_languages.map((l) => l.iso_639_1)].filter((l): l is string => Boolean(l)))];
-  const cast = [...(d.credits?.cast ?? [])].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).slice(0, castLimit).map((c) => c.name);
+  const releaseDate = /^\d{4}-\d{2}-\d{2}$/.test(d.release_date ?? '')
+    ? (d.release_date ?? undefined)
+    : undefined;
+  const languages = [
+    ...new Set(
+      [d.original_language, ...d.spoken_languages.map((l) => l.iso_639_1)].filter((l): l is string =>
+        Boolean(l),
+      ),
+    ),
+  ];
+  const cast = [...(d.credits?.cast ?? [])]
+    .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
+    .slice(0, castLimit)
+    .map((c) => c.name);
   const imdbId = imdbIdOf(d);
   return compact({
     source: 'tmdb' as const,
@@ -77,7 +90,10 @@ export function detailsToMovie(d: TmdbMovieDetails): NormalizedMovie {
     countries: d.production_countries.map((c) => c.iso_3166_1),
     languages,
     plot: d.overview && d.overview.length > 0 ? d.overview : undefined,
-    ratings: d.vote_average !== null && d.vote_average !== undefined && (d.vote_count ?? 0) > 0 ? [{ source: 'tmdb', value: d.vote_average, scale: 10, votes: Math.round(d.vote_count ?? 0) }] : [],
+    ratings:
+      d.vote_average !== null && d.vote_average !== undefined && (d.vote_count ?? 0) > 0
+        ? [{ source: 'tmdb', value: d.vote_average, scale: 10, votes: Math.round(d.vote_count ?? 0) }]
+        : [],
     externalIds: compact({ imdbId, tmdbId: d.id }),
     posterUrl: d.poster_path ? `${posterBase}${d.poster_path}` : undefined,
   });

@@ -33,7 +33,11 @@ export const tmdbSearchSchema = z.object({
 });
 export type TmdbSearch = z.infer<typeof tmdbSearchSchema>;
 
-const crewSchema = z.object({ name: z.string(), job: z.string().optional(), department: z.string().optional() });
+const crewSchema = z.object({
+  name: z.string(),
+  job: z.string().optional(),
+  department: z.string().optional(),
+});
 const castSchema = z.object({ name: z.string(), order: z.number().optional() });
 
 /** `GET /movie/{id}?append_to_response=credits,external_ids,alternative_titles,release_dates` */
@@ -52,12 +56,27 @@ export const tmdbMovieDetailsSchema = z.object({
   genres: z.array(z.object({ id: z.number().optional(), name: z.string() })).default([]),
   production_countries: z.array(z.object({ iso_3166_1: z.string() })).default([]),
   spoken_languages: z.array(z.object({ iso_639_1: z.string() })).default([]),
-  credits: z.object({ cast: z.array(castSchema).default([]), crew: z.array(crewSchema).default([]) }).optional(),
+  credits: z
+    .object({ cast: z.array(castSchema).default([]), crew: z.array(crewSchema).default([]) })
+    .optional(),
   /** `imdb_id` is null for new films TMDb has not linked yet. */
   external_ids: z.object({ imdb_id: z.string().nullish() }).optional(),
-  alternative_titles: z.object({ titles: z.array(z.object({ iso_3166_1: z.string().optional(), title: z.string(), type: z.string().optional() })) }).optional(),
+  alternative_titles: z
+    .object({
+      titles: z.array(
+        z.object({ iso_3166_1: z.string().optional(), title: z.string(), type: z.string().optional() }),
+      ),
+    })
+    .optional(),
   release_dates: z
-    .object({ results: z.array(z.object({ iso_3166_1: z.string(), release_dates: z.array(z.object({ release_date: z.string(), type: z.number().optional() })) })) })
+    .object({
+      results: z.array(
+        z.object({
+          iso_3166_1: z.string(),
+          release_dates: z.array(z.object({ release_date: z.string(), type: z.number().optional() })),
+        }),
+      ),
+    })
     .optional(),
 });
 export type TmdbMovieDetails = z.infer<typeof tmdbMovieDetailsSchema>;

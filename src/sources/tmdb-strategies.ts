@@ -3,7 +3,14 @@ import type { LookupQuery } from './source.js';
 
 /** One title search TMDb may be asked, in the order they are tried. */
 export interface SearchStrategy {
-  name: 'title_year' | 'original_title_year' | 'title' | 'original_title' | 'year_plus_one' | 'year_minus_one' | 'normalised_title';
+  name:
+    | 'title_year'
+    | 'original_title_year'
+    | 'title'
+    | 'original_title'
+    | 'year_plus_one'
+    | 'year_minus_one'
+    | 'normalised_title';
   query: string;
   year?: number;
   /** Only worth a call when the year-less title search did not fit on one page. */
@@ -18,7 +25,8 @@ export interface SearchStrategy {
 export function planSearches(query: LookupQuery): SearchStrategy[] {
   const title = query.title.trim();
   const original = query.originalTitle?.trim();
-  const hasOriginal = original !== undefined && original.length > 0 && original.toLowerCase() !== title.toLowerCase();
+  const hasOriginal =
+    original !== undefined && original.length > 0 && original.toLowerCase() !== title.toLowerCase();
   const plan: SearchStrategy[] = [];
   if (query.year !== undefined) {
     plan.push({ name: 'title_year', query: title, year: query.year });
@@ -32,6 +40,7 @@ export function planSearches(query: LookupQuery): SearchStrategy[] {
   }
   const normalised = normaliseTitle(title);
   const asked = new Set([title.toLowerCase(), original?.toLowerCase()]);
-  if (normalised.length > 0 && !asked.has(normalised)) plan.push({ name: 'normalised_title', query: normalised });
+  if (normalised.length > 0 && !asked.has(normalised))
+    plan.push({ name: 'normalised_title', query: normalised });
   return plan;
 }

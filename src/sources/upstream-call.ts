@@ -17,16 +17,41 @@ export type RawResult =
   | { kind: 'failure'; failure: HttpFailure; elapsedMs: number; request: string };
 
 /** Sends one request; never throws (a thrown error becomes a classified failure). */
-export async function sendRequest(client: AxiosInstance, req: UpstreamRequest, signal?: AbortSignal): Promise<RawResult> {
+export async function sendRequest(
+  client: AxiosInstance,
+  req: UpstreamRequest,
+  signal?: AbortSignal,
+): Promise<RawResult> {
   const started = performance.now();
   const request = describeRequest(req.method, req.path);
-  const params = req.params === undefined ? undefined : Object.fromEntries(Object.entries(req.params).filter(([, v]) => v !== undefined && v !== ''));
+  const params =
+    req.params === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(req.params).filter(([, v]) => v !== undefined && v !== ''));
   try {
-    const res = await client.request<string>({ method: req.method, url: req.path, params, data: req.data, ...(signal === undefined ? {} : { signal }) });
+    const res = await client.request<string>({
+      method: req.method,
+      url: req.path,
+      params,
+      data: req.data,
+      ...(signal === undefined ? {} : { signal }),
+    });
     const body = typeof res.data === 'string' ? res.data : JSON.stringify(res.data ?? '');
-    return { kind: 'response', status: res.status, headers: res.headers, body, elapsedMs: Math.round(performance.now() - started), request };
+    return {
+      kind: 'response',
+      status: res.status,
+      headers: res.headers,
+      body,
+      elapsedMs: Math.round(performance.now() - started),
+      request,
+    };
   } catch (error: unknown) {
-    return { kind: 'failure', failure: classifyHttpError(error), elapsedMs: Math.round(performance.now() - started), request };
+    return {
+      kind: 'failure',
+      failure: classifyHttpError(error),
+      elapsedMs: Math.round(performance.now() - started),
+      request,
+    };
   }
 }
 
@@ -45,7 +70,16 @@ export class AttemptRecorder {
 
   constructor(private readonly source: SourceName) {}
 
-  record(fields: { operation: string; identifier: string; strategy: string; success: boolean; elapsedMs: number; costUsd: number; status?: number; errorMessage?: string }): void {
+  record(fields: {
+    operation: string;
+    identifier: string;
+    strategy: string;
+    success: boolean;
+    elapsedMs: number;
+    costUsd: number;
+    status?: number;
+    errorMessage?: string;
+  }): void {
     this.attempts.push({
       source: this.source,
       operation: fields.operation,
@@ -69,7 +103,10 @@ export interface Failure {
 }
 
 export function failureOutcome(f: Failure, attempts: UpstreamAttempt[]): FailureOutcome {
-  const extra = { ...(f.status === undefined ? {} : { status: f.status }), ...(f.retryAfterMs === undefined ? {} : { retryAfterMs: f.retryAfterMs }) };
+  const extra = {
+    ...(f.status === undefined ? {} : { status: f.status }),
+    ...(f.retryAfterMs === undefined ? {} : { retryAfterMs: f.retryAfterMs }),
+  };
   if (f.kind === 'transient') return { kind: 'transient', reason: f.reason, ...extra, attempts };
   return { kind: f.kind, reason: f.reason, attempts };
 }
@@ -77,5 +114,10 @@ export function failureOutcome(f: Failure, attempts: UpstreamAttempt[]): Failure
 /** A transport failure as a Failure; `not_found` needs the adapter's judgement, so the caller handles it first. */
 export function fromHttpFailure(f: HttpFailure): Failure {
   const kind: FailureKind = f.kind === 'not_found' ? 'invalid_response' : f.kind;
-  return { kind, reason: f.message, ...(f.status === undefined ? {} : { status: f.status }), ...(f.retryAfterMs === undefined ? {} : { retryAfterMs: f.retryAfterMs }) };
+  return {
+    kind,
+    reason: f.message,
+    ...(f.status === undefined ? {} : { status: f.status }),
+    ...(f.retryAfterMs === undefined ? {} : { retryAfterMs: f.retryAfterMs }),
+  };
 }

@@ -13,13 +13,20 @@ import { callsTo, makeSource, queryOf, recordingSleep } from './source-harness.j
 type Name = 'tmdb' | 'omdb' | 'imdb';
 const service = { tmdb: 'tmdb', omdb: 'omdb', imdb: 'zyte' } as const;
 
-function expectKind<K extends LookupOutcome['kind']>(outcome: LookupOutcome, kind: K): asserts outcome is Extract<LookupOutcome, { kind: K }> {
+function expectKind<K extends LookupOutcome['kind']>(
+  outcome: LookupOutcome,
+  kind: K,
+): asserts outcome is Extract<LookupOutcome, { kind: K }> {
   expect(outcome.kind, JSON.stringify(outcome).slice(0, 400)).toBe(kind);
 }
 
 describe.each<Name>(['tmdb', 'omdb', 'imdb'])('source contract: %s', (name) => {
   it('when the film is known by its IMDb ID, then it is found, certain, with the ID and one attempt per request', async () => {
-    const film = twinFilm({ title: 'The Quiet Harbour', originalTitle: 'Le Port tranquille', directors: ['Léa Moreau'] });
+    const film = twinFilm({
+      title: 'The Quiet Harbour',
+      originalTitle: 'Le Port tranquille',
+      directors: ['Léa Moreau'],
+    });
     const twin = await startTestTwin({ world: twinWorld([film]) });
     const outcome = await makeSource(name, twin).lookup(queryOf(film));
     expectKind(outcome, 'found');
@@ -37,7 +44,12 @@ describe.each<Name>(['tmdb', 'omdb', 'imdb'])('source contract: %s', (name) => {
   it('when no source has the film, then the outcome is not_found and every request is recorded', async () => {
     const other = twinFilm({ title: 'Something Else Entirely' });
     const twin = await startTestTwin({ world: twinWorld([other]) });
-    const outcome = await makeSource(name, twin).lookup({ imdbId: 'tt0999999', title: 'A Film Nobody Has', year: 2024, directors: ['Nobody'] });
+    const outcome = await makeSource(name, twin).lookup({
+      imdbId: 'tt0999999',
+      title: 'A Film Nobody Has',
+      year: 2024,
+      directors: ['Nobody'],
+    });
     expectKind(outcome, 'not_found');
     expect(outcome.attempts).toHaveLength(callsTo(twin, name));
     expect(outcome.attempts.every((a) => a.success)).toBe(true);
@@ -61,8 +73,18 @@ describe.each<Name>(['tmdb', 'omdb', 'imdb'])('source contract: %s', (name) => {
   } else {
     it('when two films fit the nomination equally, then nothing is accepted as certain', async () => {
       // Same title, same year, directors the nomination does not name: only a human can choose.
-      const a = twinFilm({ title: 'The Border', directors: ['Piotr Kowalski'], releaseYear: 2024, festivalYear: 2024 });
-      const b = twinFilm({ title: 'The Border', directors: ['Amara Okafor'], releaseYear: 2024, festivalYear: null });
+      const a = twinFilm({
+        title: 'The Border',
+        directors: ['Piotr Kowalski'],
+        releaseYear: 2024,
+        festivalYear: 2024,
+      });
+      const b = twinFilm({
+        title: 'The Border',
+        directors: ['Amara Okafor'],
+        releaseYear: 2024,
+        festivalYear: null,
+      });
       const twin = await startTestTwin({ world: twinWorld([a, b]) });
       const outcome = await makeSource(name, twin).lookup({ title: 'The Border', year: 2024, directors: [] });
       expect(outcome.kind === 'found' && outcome.certain).toBe(false);
@@ -76,12 +98,20 @@ describe.each<Name>(['tmdb', 'omdb', 'imdb'])('source contract: %s', (name) => {
 
   it('when the upstream answers 429 first, then withRetry waits at least Retry-After and the lookup succeeds', async () => {
     const film = twinFilm();
-    const twin = await startTestTwin({ world: twinWorld([film]), options: { [service[name]]: { rateLimit: { requests: 1, windowMs: 60_000, retryAfter: 'always' } } } });
+    const twin = await startTestTwin({
+      world: twinWorld([film]),
+      options: { [service[name]]: { rateLimit: { requests: 1, windowMs: 60_000, retryAfter: 'always' } } },
+    });
     const source = makeSource(name, twin);
     await source.lookup(queryOf(film)); // spends the window's one request
     const before = callsTo(twin, name);
     const { sleep, delays } = recordingSleep(() => twin.setOptions({ [service[name]]: { rateLimit: null } }));
-    const outcome = await withRetry(source, { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 120_000, sleep }).lookup(queryOf(film));
+    const outcome = await withRetry(source, {
+      maxAttempts: 3,
+      baseDelayMs: 10,
+      maxDelayMs: 120_000,
+      sleep,
+    }).lookup(queryOf(film));
     expectKind(outcome, 'found');
     expect(delays).toHaveLength(1);
     expect(delays[0]).toBeGreaterThanOrEqual(1000);
@@ -92,7 +122,10 @@ describe.each<Name>(['tmdb', 'omdb', 'imdb'])('source contract: %s', (name) => {
 
   it('when the upstream answers 5xx, then the outcome is transient (never not_found) after one request, not charged', async () => {
     const film = twinFilm();
-    const twin = await startTestTwin({ world: twinWorld([film]), options: { [service[name]]: { errorRate: 1 } } });
+    const twin = await startTestTwin({
+      world: twinWorld([film]),
+      options: { [service[name]]: { errorRate: 1 } },
+    });
     const outcome = await makeSource(name, twin).lookup(queryOf(film));
     expectKind(outcome, 'transient');
     expect(outcome.status).toBeGreaterThanOrEqual(500);
@@ -104,7 +137,10 @@ describe.each<Name>(['tmdb', 'omdb', 'imdb'])('source contract: %s', (name) => {
 
   it('when the upstream is slower than the client timeout, then the outcome is transient and says it timed out', async () => {
     const film = twinFilm();
-    const twin = await startTestTwin({ world: twinWorld([film]), options: { [service[name]]: { latencyMs: 1500 } } });
+    const twin = await startTestTwin({
+      world: twinWorld([film]),
+      options: { [service[name]]: { latencyMs: 1500 } },
+    });
     const outcome = await makeSource(name, twin, { timeoutMs: 150 }).lookup(queryOf(film));
     expectKind(outcome, 'transient');
     expect(outcome.reason).toMatch(/timed out/);
@@ -122,7 +158,10 @@ describe.each<Name>(['tmdb', 'omdb', 'imdb'])('source contract: %s', (name) => {
 
   it('when the body is cut short, then the outcome is invalid_response', async () => {
     const film = twinFilm();
-    const twin = await startTestTwin({ world: twinWorld([film]), options: { [service[name]]: { malformedRate: 1 } } });
+    const twin = await startTestTwin({
+      world: twinWorld([film]),
+      options: { [service[name]]: { malformedRate: 1 } },
+    });
     const outcome = await makeSource(name, twin).lookup(queryOf(film));
     expectKind(outcome, 'invalid_response');
     expect(outcome.attempts).toHaveLength(1);

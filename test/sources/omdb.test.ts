@@ -67,7 +67,12 @@ describe('OMDb mapping', () => {
       { source: 'Rotten Tomatoes', value: 96, scale: 100 },
       { source: 'Metacritic', value: 81, scale: 100 },
     ]);
-    expect([parseVotes('N/A'), parseVotes('12'), parseRatingValue('N/A'), parseReleased('N/A')]).toEqual([undefined, 12, undefined, undefined]);
+    expect([parseVotes('N/A'), parseVotes('12'), parseRatingValue('N/A'), parseReleased('N/A')]).toEqual([
+      undefined,
+      12,
+      undefined,
+      undefined,
+    ]);
   });
 });
 
@@ -101,10 +106,20 @@ describe('OMDb error branching (the body decides, not the status)', () => {
 
 describe('OMDb adapter', () => {
   it('when the ID is unknown but the title and year match with the director, then the title hit is found and certain', async () => {
-    const film = twinFilm({ title: 'My Mom Jayne', directors: ['Mariska Hargitay'], festivalYear: 2025, releaseYear: 2025 });
+    const film = twinFilm({
+      title: 'My Mom Jayne',
+      directors: ['Mariska Hargitay'],
+      festivalYear: 2025,
+      releaseYear: 2025,
+    });
     const twin = await startTestTwin({ world: twinWorld([film]) });
     const outcome = await makeSource('omdb', twin).lookup(queryOf(film, { imdbId: undefined }));
-    expect(outcome).toMatchObject({ kind: 'found', certain: true, strategy: 'title_year', movie: { externalIds: { imdbId: film.imdbId } } });
+    expect(outcome).toMatchObject({
+      kind: 'found',
+      certain: true,
+      strategy: 'title_year',
+      movie: { externalIds: { imdbId: film.imdbId } },
+    });
     expect(twin.counts()['omdb.byTitle']).toBe(1);
   });
 
@@ -113,7 +128,10 @@ describe('OMDb adapter', () => {
     const twin = await startTestTwin({ world: twinWorld([namesake]) });
     const outcome = await makeSource('omdb', twin).lookup(queryOf(namesake, { imdbId: 'tt0999999' }));
     expect(outcome.kind).toBe('not_found');
-    expect(outcome.kind === 'not_found' && outcome.candidates[0]).toMatchObject({ id: namesake.imdbId, rejectedBecause: expect.any(String) });
+    expect(outcome.kind === 'not_found' && outcome.candidates[0]).toMatchObject({
+      id: namesake.imdbId,
+      rejectedBecause: expect.any(String),
+    });
     expect(twin.counts()).toMatchObject({ 'omdb.byId': 1 });
   });
 });

@@ -20,14 +20,37 @@ export interface MakeOptions {
 }
 
 /** Builds one adapter against a twin, as create-sources.ts would against the real services. */
-export function makeSource(name: 'tmdb' | 'omdb' | 'imdb', twin: TestTwin, options: MakeOptions = {}): MovieSource {
-  const common = { timeoutMs: options.timeoutMs ?? 5000, ratePerSecond: 40, priority: 1, thresholds, logger: options.logger ?? createLogger('silent') };
+export function makeSource(
+  name: 'tmdb' | 'omdb' | 'imdb',
+  twin: TestTwin,
+  options: MakeOptions = {},
+): MovieSource {
+  const common = {
+    timeoutMs: options.timeoutMs ?? 5000,
+    ratePerSecond: 40,
+    priority: 1,
+    thresholds,
+    logger: options.logger ?? createLogger('silent'),
+  };
   if (name === 'tmdb') {
-    const auth = options.tmdbApiKey ? { apiKey: options.key ?? twin.keys.tmdbApiKey } : { readToken: options.key ?? twin.keys.tmdbToken };
+    const auth = options.tmdbApiKey
+      ? { apiKey: options.key ?? twin.keys.tmdbApiKey }
+      : { readToken: options.key ?? twin.keys.tmdbToken };
     return new TmdbSource({ baseUrl: twin.urls.tmdb, ...auth, costUsd: 0, ...common });
   }
-  if (name === 'omdb') return new OmdbSource({ baseUrl: twin.urls.omdb, apiKey: options.key ?? twin.keys.omdbKey, costUsd: 0.001, ...common });
-  return new ImdbZyteSource({ baseUrl: twin.urls.zyte, apiKey: options.key ?? twin.keys.zyteKey, costUsd: 0.02, ...common });
+  if (name === 'omdb')
+    return new OmdbSource({
+      baseUrl: twin.urls.omdb,
+      apiKey: options.key ?? twin.keys.omdbKey,
+      costUsd: 0.001,
+      ...common,
+    });
+  return new ImdbZyteSource({
+    baseUrl: twin.urls.zyte,
+    apiKey: options.key ?? twin.keys.zyteKey,
+    costUsd: 0.02,
+    ...common,
+  });
 }
 
 /** The twin endpoints each source calls. */
@@ -68,7 +91,10 @@ export function memoryLogger(level = 'trace'): { logger: Logger; lines: string[]
 }
 
 /** A sleep that does not wait and remembers what it was asked. */
-export function recordingSleep(onSleep?: (ms: number) => void): { sleep: (ms: number) => Promise<void>; delays: number[] } {
+export function recordingSleep(onSleep?: (ms: number) => void): {
+  sleep: (ms: number) => Promise<void>;
+  delays: number[];
+} {
   const delays: number[] = [];
   return {
     delays,

@@ -19,7 +19,13 @@ describe('TMDb adapter over the Cannes lineup', () => {
     const notCertain: string[] = [];
     const phantom: string[] = [];
     for (const a of world.answers) {
-      const query = { imdbId: a.imdbId, title: a.nomination.title, ...(a.nomination.originalTitle ? { originalTitle: a.nomination.originalTitle } : {}), year: a.nomination.year, directors: a.nomination.directors };
+      const query = {
+        imdbId: a.imdbId,
+        title: a.nomination.title,
+        ...(a.nomination.originalTitle ? { originalTitle: a.nomination.originalTitle } : {}),
+        year: a.nomination.year,
+        directors: a.nomination.directors,
+      };
       const outcome = await tmdb.lookup(query);
       if (!a.tmdbPresent) {
         if (outcome.kind === 'found' && outcome.certain) phantom.push(a.nomination.title);
@@ -27,8 +33,10 @@ describe('TMDb adapter over the Cannes lineup', () => {
       }
       known += 1;
       calls += outcome.attempts.length;
-      if (outcome.kind !== 'found' || !outcome.certain) notCertain.push(`${a.nomination.title} (${a.nomination.year}): ${outcome.kind}`);
-      else if (outcome.movie.externalIds.tmdbId !== a.tmdbId) wrong.push(`${a.nomination.title} → ${outcome.movie.title}`);
+      if (outcome.kind !== 'found' || !outcome.certain)
+        notCertain.push(`${a.nomination.title} (${a.nomination.year}): ${outcome.kind}`);
+      else if (outcome.movie.externalIds.tmdbId !== a.tmdbId)
+        wrong.push(`${a.nomination.title} → ${outcome.movie.title}`);
     }
     expect(known).toBeGreaterThan(100);
     expect(wrong).toEqual([]);

@@ -5,8 +5,21 @@ import { makeSource, queryOf } from './source-harness.js';
 
 describe('TMDb search plan', () => {
   it('when the nomination has a year and an original title, then year-filtered searches come first and ± 1 waits for a truncated page', () => {
-    const plan = planSearches({ title: 'The Girls We Want', originalTitle: 'Les Filles désirées', year: 2025, directors: [] });
-    expect(plan.map((s) => s.name)).toEqual(['title_year', 'original_title_year', 'title', 'original_title', 'year_plus_one', 'year_minus_one', 'normalised_title']);
+    const plan = planSearches({
+      title: 'The Girls We Want',
+      originalTitle: 'Les Filles désirées',
+      year: 2025,
+      directors: [],
+    });
+    expect(plan.map((s) => s.name)).toEqual([
+      'title_year',
+      'original_title_year',
+      'title',
+      'original_title',
+      'year_plus_one',
+      'year_minus_one',
+      'normalised_title',
+    ]);
     expect(plan.filter((s) => s.onlyIfTruncated).map((s) => s.year)).toEqual([2026, 2024]);
   });
 
@@ -18,17 +31,34 @@ describe('TMDb search plan', () => {
 
 describe('TMDb adapter', () => {
   it('when find by IMDb ID misses but the title and year search hits, then it is found in three calls with the record and its directors', async () => {
-    const film = twinFilm({ title: 'Sentimental Value', originalTitle: 'Affeksjonsverdi', directors: ['Joachim Trier'], festivalYear: 2025, releaseYear: 2025, tmdb: { imdbLinked: false } });
+    const film = twinFilm({
+      title: 'Sentimental Value',
+      originalTitle: 'Affeksjonsverdi',
+      directors: ['Joachim Trier'],
+      festivalYear: 2025,
+      releaseYear: 2025,
+      tmdb: { imdbLinked: false },
+    });
     const twin = await startTestTwin({ world: twinWorld([film, twinFilm({ title: 'Value' })]) });
     const outcome = await makeSource('tmdb', twin).lookup(queryOf(film));
-    expect(outcome).toMatchObject({ kind: 'found', certain: true, strategy: 'title_year', movie: { externalIds: { tmdbId: film.tmdbId }, directors: ['Joachim Trier'] } });
+    expect(outcome).toMatchObject({
+      kind: 'found',
+      certain: true,
+      strategy: 'title_year',
+      movie: { externalIds: { tmdbId: film.tmdbId }, directors: ['Joachim Trier'] },
+    });
     // No IMDb link on TMDb's record: the movie must not invent one.
     expect(outcome.kind === 'found' && outcome.movie.externalIds.imdbId).toBeUndefined();
     expect(twin.counts()).toMatchObject({ 'tmdb.find': 1, 'tmdb.search': 1, 'tmdb.movie': 1 });
   });
 
   it('when TMDb knows the film only under its original title, then the original-title search finds it', async () => {
-    const film = twinFilm({ title: 'The Girls We Want', originalTitle: 'Les Filles désirées', directors: ['Prïncia Car'], tmdb: { imdbLinked: false, title: 'Les Filles désirées' } });
+    const film = twinFilm({
+      title: 'The Girls We Want',
+      originalTitle: 'Les Filles désirées',
+      directors: ['Prïncia Car'],
+      tmdb: { imdbLinked: false, title: 'Les Filles désirées' },
+    });
     const twin = await startTestTwin({ world: twinWorld([film]) });
     const outcome = await makeSource('tmdb', twin).lookup(queryOf(film));
     expect(outcome).toMatchObject({ kind: 'found', certain: true, strategy: 'original_title_year' });
@@ -36,7 +66,13 @@ describe('TMDb adapter', () => {
   });
 
   it('when the nomination year matches no release date, then the year-less search finds the film a year off', async () => {
-    const film = twinFilm({ title: 'Meteors', directors: ['Hubert Charuel'], festivalYear: null, releaseYear: 2025, tmdb: { imdbLinked: false, releaseDate: '2025-10-01' } });
+    const film = twinFilm({
+      title: 'Meteors',
+      directors: ['Hubert Charuel'],
+      festivalYear: null,
+      releaseYear: 2025,
+      tmdb: { imdbLinked: false, releaseDate: '2025-10-01' },
+    });
     const twin = await startTestTwin({ world: twinWorld([film]) });
     const outcome = await makeSource('tmdb', twin).lookup(queryOf(film, { year: 2024 }));
     expect(outcome).toMatchObject({ kind: 'found', strategy: 'title', movie: { year: 2025 } });
@@ -44,17 +80,31 @@ describe('TMDb adapter', () => {
   });
 
   it('when a title match carries another IMDb ID than the nomination, then it is rejected and the film is not found', async () => {
-    const namesake = twinFilm({ title: 'Alpha', directors: ['Julia Ducournau'], releaseYear: 2025, festivalYear: 2025 });
+    const namesake = twinFilm({
+      title: 'Alpha',
+      directors: ['Julia Ducournau'],
+      releaseYear: 2025,
+      festivalYear: 2025,
+    });
     const twin = await startTestTwin({ world: twinWorld([namesake]) });
     const outcome = await makeSource('tmdb', twin).lookup(queryOf(namesake, { imdbId: 'tt0999999' }));
     expect(outcome.kind).toBe('not_found');
-    expect(outcome.kind === 'not_found' && outcome.candidates).toContainEqual(expect.objectContaining({ id: String(namesake.tmdbId), confidence: 0, rejectedBecause: expect.any(String) }));
+    expect(outcome.kind === 'not_found' && outcome.candidates).toContainEqual(
+      expect.objectContaining({
+        id: String(namesake.tmdbId),
+        confidence: 0,
+        rejectedBecause: expect.any(String),
+      }),
+    );
     expect(twin.counts()['tmdb.movie']).toBeGreaterThanOrEqual(1);
   });
 
   it('when the search fails after find answered, then the lookup is transient with both attempts, never not_found', async () => {
     const film = twinFilm({ tmdb: { imdbLinked: false } });
-    const twin = await startTestTwin({ world: twinWorld([film]), options: { tmdb: { rateLimit: { requests: 1, windowMs: 60_000, retryAfter: 'never' } } } });
+    const twin = await startTestTwin({
+      world: twinWorld([film]),
+      options: { tmdb: { rateLimit: { requests: 1, windowMs: 60_000, retryAfter: 'never' } } },
+    });
     const outcome = await makeSource('tmdb', twin).lookup(queryOf(film));
     expect(outcome).toMatchObject({ kind: 'transient', status: 429 });
     expect(outcome.attempts.map((a) => [a.operation, a.success])).toEqual([
@@ -65,7 +115,10 @@ describe('TMDb adapter', () => {
 
   it('when TMDb is down for a title-only lookup, then every failure flavour is transient', async () => {
     const film = twinFilm();
-    const twin = await startTestTwin({ world: twinWorld([film]), options: { seed: 3, tmdb: { errorRate: 1 } } });
+    const twin = await startTestTwin({
+      world: twinWorld([film]),
+      options: { seed: 3, tmdb: { errorRate: 1 } },
+    });
     const source = makeSource('tmdb', twin);
     const kinds = new Set<string>();
     for (let i = 0; i < 6; i++) kinds.add((await source.lookup(queryOf(film, { imdbId: undefined }))).kind);
