@@ -5,6 +5,8 @@
  * IMDb via Zyte) against the local twin serving a generated world with an answer key, and,
  * in the same run, of the OLD TMDb matcher (bench/baseline-matcher.ts) on the same films.
  * Prints precision, recall, review share, decoys accepted and calls per film per source.
+ * `--noise 0.3` makes 30 % of the nominations messier (bench/match-noise.ts);
+ * `--no-id-share 1` sends every nomination without its IMDb ID (title matching only).
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
@@ -17,6 +19,7 @@ import { generateWorld } from '../src/twin/world-generator.js';
 import type { Answer } from '../src/twin/world.js';
 import { BaselineMatcher } from './baseline-matcher.js';
 import { runChain } from './match-chain.js';
+import { addNoise, noiseKinds } from './match-noise.js';
 import { filmIndex, tally, type FilmVerdict, type Tally } from './match-tally.js';
 
 const { values: args } = parseArgs({
@@ -24,6 +27,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '20250517' },
     size: { type: 'string', default: '1000' },
     'no-id-share': { type: 'string', default: '0.15' },
+    noise: { type: 'string', default: '0' },
     concurrency: { type: 'string', default: '8' },
     explain: { type: 'boolean', default: false },
   },
@@ -32,6 +36,7 @@ const seed = Number(args.seed);
 const size = Number(args.size);
 const noIdShare = Number(args['no-id-share']);
 const concurrency = Number(args.concurrency);
+const noise = Number(args.noise);
 
 function hash(text: string): number {
   let h = 0x811c9dc5;
@@ -43,13 +48,16 @@ function hash(text: string): number {
 function queryOf(answer: Answer): LookupQuery {
   const withoutId = (hash(`${seed}:${answer.imdbId}`) % 10_000) / 10_000 < noIdShare;
   const n = answer.nomination;
-  return {
+  const query: LookupQuery = {
     ...(withoutId ? {} : { imdbId: answer.imdbId }),
     title: n.title,
     ...(n.originalTitle ? { originalTitle: n.originalTitle } : {}),
     year: n.year,
     directors: n.directors,
   };
+  const h = hash(`noise:${seed}:${answer.imdbId}`);
+  if ((h % 10_000) / 10_000 >= noise) return query;
+  return addNoise(query, noiseKinds[Math.floor(h / 10_000) % noiseKinds.length]!);
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -88,12 +96,12 @@ const knowable = (a: Answer, q: LookupQuery) => a.tmdbPresent || a.omdb || (a.im
 const failures: string[] = [];
 const startNew = Date.now();
 const before = twin.counts();
-const newVerdicts = await mapLimit(queries, concurrency, async ({ answer, query }): Promise<FilmVerdict & { via?: string; confidence?: number }> => {
+const newVerdicts = await mapLimit(queries, concurrency, async ({ answer, query }): Promise<FilmVerdict & { via?: string; confidence?: number; query: LookupQuery; top?: string }> => {
   const r = await runChain(chain, query);
   failures.push(...r.failures);
   const ids = r.outcome?.movie.externalIds;
   const chosen = ids?.tmdbId !== undefined ? index.byTmdb.get(ids.tmdbId) : ids?.imdbId !== undefined ? index.byImdb.get(ids.imdbId) : undefined;
-  return { answer, knowable: knowable(answer, query), kind: r.kind, ...(chosen ? { chosen } : {}), calls: r.callsBySource, ...(r.source ? { via: r.source } : {}), ...(r.outcome ? { confidence: r.outcome.confidence } : {}) };
+  return { answer, knowable: knowable(answer, query), kind: r.kind, ...(chosen ? { chosen } : {}), calls: r.callsBySource, ...(r.source ? { via: r.source } : {}), ...(r.outcome ? { confidence: r.outcome.confidence } : {}), query, top: (r.outcome?.candidates ?? []).slice(0, 3).map((c) => `${c.source}:${c.title}/${c.originalTitle ?? ''}/${c.year ?? '?'}=${c.confidence}`).join('  ') };
 });
 const newMs = Date.now() - startNew;
 const after = twin.counts();
@@ -141,7 +149,7 @@ const widths = columns.map((c, i) => Math.max(c.length, ...rows.map(([, f]) => f
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(width0) : c.padStart(widths[i - 1]!))).join(' | ');
 
 const r = world.meta.ratios;
-console.log(`\nbench:match — seed ${seed}, ${world.answers.length} nominated films, ${world.films.length} catalog films (${world.films.filter((f) => f.decoy).length} decoys), ${pct(noIdShare)} of nominations without IMDb ID`);
+console.log(`\nbench:match — seed ${seed}, ${world.answers.length} nominated films, ${world.films.length} catalog films (${world.films.filter((f) => f.decoy).length} decoys), ${pct(noIdShare)} of nominations without IMDb ID, ${pct(noise)} with noise`);
 console.log(`world ratios: TMDb find miss ${pct(r.tmdbFindMiss)}, absent of misses ${pct(r.tmdbAbsentOfMisses)}, OMDb rescue ${pct(r.omdbRescue)}, IMDb blocked ${pct(r.imdbBlocked)}, missing ${pct(r.imdbMissing)}`);
 console.log(`thresholds: accept ${thresholds.accept}, review ${thresholds.review}\n`);
 console.log(line(['', ...columns]));
@@ -165,11 +173,11 @@ console.log('\ngoals:');
 for (const [goal, met] of goals) console.log(`  ${met ? 'met    ' : 'MISSED '} ${goal}`);
 
 if (args.explain) {
-  const describe = (v: FilmVerdict & { via?: string; confidence?: number }) => {
-    const n = v.answer.nomination;
+  const describe = (v: FilmVerdict & { via?: string; confidence?: number; query: LookupQuery; top?: string }) => {
+    const n = { ...v.query, originalTitle: v.query.originalTitle ?? null };
     const c = v.chosen;
     return `  ${v.answer.imdbId} "${n.title}"${n.originalTitle ? ` / "${n.originalTitle}"` : ''} ${n.year} [${n.directors.join(', ')}] tmdb=${v.answer.tmdbPresent}/${v.answer.tmdbFindByImdbId} omdb=${v.answer.omdb} imdb=${v.answer.imdb}` +
-      (c ? `\n    → ${v.via} ${v.confidence} ${c.imdbId} "${c.title}" / "${c.originalTitle}" ${c.releaseYear} [${c.directors.join(', ')}] decoy=${c.decoy}${c.decoyKind ? `:${c.decoyKind}` : ''}` : '');
+      (c ? `\n    → ${v.via} ${v.confidence} ${c.imdbId} "${c.title}" / "${c.originalTitle}" ${c.releaseYear} [${c.directors.join(', ')}] decoy=${c.decoy}${c.decoyKind ? `:${c.decoyKind}` : ''}\n    candidates: ${v.top}` : '');
   };
   console.log('\nwrong accepts:');
   for (const v of newVerdicts.filter((v) => v.kind === 'accepted' && v.chosen?.imdbId !== v.answer.imdbId).slice(0, 20)) console.log(describe(v));

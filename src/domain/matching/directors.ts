@@ -8,31 +8,39 @@ import { levenshtein, skeleton } from './similarity.js';
  * "Andrey Tarkovskiy").
  */
 
-function nameTokens(name: string): string[] {
+/** A name part as written (folded) and as its spelling skeleton. */
+interface NamePart {
+  plain: string;
+  skel: string;
+}
+
+function nameParts(name: string): NamePart[] {
   return foldDiacritics(name)
     .replace(/['’]/g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim()
     .split(' ')
     .filter((t) => t.length > 0)
-    .map(skeleton);
+    .map((plain) => ({ plain, skel: skeleton(plain) }));
 }
 
-function sameNamePart(a: string, b: string): boolean {
-  if (a === b) return true;
-  // An initial stands for any name starting with that letter.
-  if (a.length === 1 || b.length === 1) return a[0] === b[0];
-  const shorter = Math.min(a.length, b.length);
-  return shorter >= 5 && levenshtein(a, b) <= (shorter >= 8 ? 2 : 1);
+function sameNamePart(a: NamePart, b: NamePart): boolean {
+  if (a.skel === b.skel) return true;
+  // An initial stands for any name starting with that letter as written, before the
+  // skeleton rewrites it ("C." for "Christophe", whose skeleton starts with k).
+  if (a.plain.length === 1 || b.plain.length === 1) return a.plain[0] === b.plain[0];
+  const shorter = Math.min(a.skel.length, b.skel.length);
+  return shorter >= 5 && levenshtein(a.skel, b.skel) <= (shorter >= 8 ? 2 : 1);
 }
 
 /** Whether two director names denote the same person. */
 export function sameDirector(a: string, b: string): boolean {
-  const ta = nameTokens(a);
-  const tb = nameTokens(b);
+  const ta = nameParts(a);
+  const tb = nameParts(b);
   if (ta.length === 0 || tb.length === 0) return false;
-  if (ta.join('') === tb.join('')) return true;
-  if ([...ta].sort().join('') === [...tb].sort().join('')) return true;
+  const skel = (parts: NamePart[]) => parts.map((p) => p.skel);
+  if (skel(ta).join('') === skel(tb).join('')) return true;
+  if (skel(ta).sort().join('') === skel(tb).sort().join('')) return true;
   // Every part of the shorter name must pair with a distinct part of the longer one (a
   // middle name may be missing), and at least one paired part must be a full word.
   const [short, long] = ta.length <= tb.length ? [ta, tb] : [tb, ta];
@@ -42,7 +50,7 @@ export function sameDirector(a: string, b: string): boolean {
     const index = long.findIndex((other, i) => !used.has(i) && sameNamePart(part, other));
     if (index < 0) return false;
     used.add(index);
-    if (part.length > 1 && (long[index]?.length ?? 0) > 1) fullWords++;
+    if (part.plain.length > 1 && (long[index]?.plain.length ?? 0) > 1) fullWords++;
   }
   return fullWords > 0;
 }

@@ -9,7 +9,7 @@ export const weights = {
   directors: 0.25,
   /** Credit for year or directors when a side does not say: neither for nor against. */
   unknownYear: 0.5,
-  unknownDirectors: 0.5,
+  unknownDirectors: 0.4,
   /** Multiplier when both sides name directors and none is shared: probably another film. */
   directorConflict: 0.8,
   /** Multiplier when both original titles are known, comparable and disagree. */
@@ -27,5 +27,5 @@ export const weights = {
 export function titleCredit(similarity: number): number {
   if (similarity >= 0.98) return 1;
   const x = Math.max(0, (similarity - 0.5) / 0.5);
-  return x ** 1.3;
+  return x ** 2;
 }

@@ -37,10 +37,12 @@ export function foldDiacritics(text: string): string {
     .replace(/[\u0370-\u03ff]/g, (c) => greek[c] ?? c);
 }
 
-/** Articles that may lead a title, by their folded spelling. Elided forms (l', d') are handled apart. */
+/** Articles that may lead a title, by their folded spelling. */
 const leadingArticles = new Set([
   // English
   'the', 'a', 'an',
+  // Elided French and Italian articles once the apostrophe is split off (l'avventura).
+  'l',
   // French, Italian, Spanish, Portuguese, Catalan
   'le', 'la', 'les', 'un', 'une', 'des', 'il', 'lo', 'gli', 'i', 'uno', 'el', 'los', 'las', 'una', 'o', 'os', 'as', 'um', 'uma', 'els',
   // German
@@ -57,26 +59,28 @@ const numberWords: Record<string, string> = {
   eleven: '11', twelve: '12',
 };
 
-/** Title tokens after folding: punctuation split, `&` as "and", possessive 's dropped, numbers unified. */
+/**
+ * Title tokens after folding: punctuation split, `&` as "and", possessive 's dropped,
+ * elisions split ("l'art" → "l art"), numbers unified, leading articles dropped (several:
+ * "The La scorta" is how an English list sometimes prints an Italian title).
+ */
 export function titleTokens(title: string, options: { dropArticle?: boolean } = {}): string[] {
-  let text = foldDiacritics(title)
+  const text = foldDiacritics(title)
     .replace(/[’ʼ`´‘]/g, "'")
     // A trailing "(1999)" is a disambiguator some catalogs add, not part of the title.
     .replace(/\(\s*\d{4}\s*\)\s*$/, '')
     .replace(/&/g, ' and ')
-    .replace(/\+/g, ' and ');
-  // Elided articles stick to the next word: "L'Avventura", "Dell'amore" keeps its inner one.
-  text = text.replace(/^\s*(?:l|d|gl|un|dell|all|nell|sull)'\s*/u, options.dropArticle === false ? '$&' : '');
-  text = text
+    .replace(/\+/g, ' and ')
     .replace(/'s\b/g, '')
-    .replace(/'/g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
-  const tokens = text === '' ? [] : text.split(' ');
-  const mapped = tokens.map((t) => romanNumerals[t] ?? numberWords[t] ?? t);
-  const first = mapped[0];
-  if (options.dropArticle !== false && mapped.length > 1 && first !== undefined && leadingArticles.has(first)) mapped.shift();
-  return mapped;
+  let tokens = (text === '' ? [] : text.split(' ')).map((t) => romanNumerals[t] ?? numberWords[t] ?? t);
+  // A lone "s" is a possessive whose apostrophe was lost ("Jimmy s Hall").
+  if (tokens.length > 1) tokens = tokens.filter((t) => t !== 's');
+  if (options.dropArticle !== false) {
+    while (tokens.length > 1 && leadingArticles.has(tokens[0] ?? '')) tokens = tokens.slice(1);
+  }
+  return tokens;
 }
 
 /** The normalised form of a title: folded tokens without a leading article, joined by single spaces. */

@@ -14,7 +14,7 @@ export function yearDistance(targetYear: number | undefined, candidateYear: numb
 /** Credit in [0, 1] for a signed year distance. */
 export function yearScore(distance: number): number {
   if (distance === 0 || distance === 1) return 1;
-  if (distance === -1 || distance === 2) return 0.75;
+  if (distance === -1 || distance === 2) return 0.5;
   if (distance === -2 || distance === 3) return 0.35;
   if (distance >= -4 && distance <= 5) return 0.1;
   return 0;

@@ -12,6 +12,7 @@ describe('director evidence', () => {
       ['Jean-Luc Godard', 'J.-L. Godard'],
       ['Wong Kar-wai', 'Kar-wai Wong'],
       ['Nuri Bilge Ceylan', 'Nuri Ceylan'],
+      ['C. Honoré', 'Christophe Honoré'],
     ];
     for (const [a, b] of pairs) expect(sameDirector(a, b), `${a} / ${b}`).toBe(true);
   });

@@ -55,3 +55,14 @@ describe('normaliseTitle', () => {
     expect(normaliseTitle('Sex, Lies, and Videotape')).toBe(normaliseTitle('Sex, Lies & Videotape'));
   });
 });
+
+describe('normaliseTitle, stacked articles and lost apostrophes', () => {
+  it('when an English article is put before a foreign one, then both are dropped', () => {
+    expect(normaliseTitle('The La scorta')).toBe(normaliseTitle('La scorta'));
+    expect(normaliseTitle("The L'enfance de l'art")).toBe(normaliseTitle("L'enfance de l'art"));
+  });
+
+  it('when a possessive lost its apostrophe, then it still matches', () => {
+    expect(normaliseTitle('Jimmy s Hall')).toBe(normaliseTitle("Jimmy's Hall"));
+  });
+});
