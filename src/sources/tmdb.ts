@@ -1,5 +1,3 @@
-import type { AxiosInstance } from 'axios';
-import type { z } from 'zod';
 import type { MatchTarget, MatchThresholds, ScoredCandidate } from '../domain/matching/index.js';
 import type { Logger } from '../logger.js';
 import { foundOutcome, judge, score, summariseAll, toMatchTarget } from './candidate-scoring.js';
@@ -8,7 +6,7 @@ import { lookupByIdThenTitle } from './lookup-flow.js';
 import { validateMovie } from './normalized-movie-schema.js';
 import type { LookupOutcome } from './outcome.js';
 import type { LookupContext, LookupQuery, MovieSource } from './source.js';
-import { tmdbFailure } from './tmdb-errors.js';
+import { TmdbHttp } from './tmdb-http.js';
 import { detailsToCandidate, detailsToMovie, resultToCandidate } from './tmdb-mapper.js';
 import {
   tmdbFindSchema,
@@ -18,15 +16,7 @@ import {
   type TmdbMovieResult,
 } from './tmdb-schemas.js';
 import { planSearches } from './tmdb-strategies.js';
-import {
-  AttemptRecorder,
-  failureOutcome,
-  fromHttpFailure,
-  parseJson,
-  sendRequest,
-  type Failure,
-  type UpstreamRequest,
-} from './upstream-call.js';
+import { AttemptRecorder, failureOutcome, type Failure, type UpstreamRequest } from './upstream-call.js';
 
 /** Settings of the TMDb adapter (built by create-sources.ts from Config). */
 export interface TmdbSourceOptions {
@@ -56,8 +46,6 @@ interface PoolEntry {
   linkedImdbId?: string;
 }
 
-type Fetched<T> = { ok: true; data: T } | { ok: false; failure: Failure } | { ok: false; notFound: true };
-
 /** Tier 1: TMDb API v3 — find by IMDb ID, else scored title searches; details for the best candidates. */
 export class TmdbSource implements MovieSource {
   readonly name = 'tmdb' as const;
@@ -65,10 +53,8 @@ export class TmdbSource implements MovieSource {
   readonly priority: number;
   readonly costPerRequestUsd: number;
   readonly rateLimitPerSecond: number;
-  private readonly client: AxiosInstance;
-  private readonly log: Logger;
+  private readonly http: TmdbHttp;
   private readonly thresholds: MatchThresholds;
-  private readonly apiKey: string | undefined;
   private readonly maxDetails: number;
   private readonly detailsBar: number;
 
@@ -77,15 +63,20 @@ export class TmdbSource implements MovieSource {
     this.costPerRequestUsd = options.costUsd;
     this.rateLimitPerSecond = options.ratePerSecond;
     this.thresholds = options.thresholds;
-    this.log = options.logger;
-    this.apiKey = options.readToken ? undefined : options.apiKey;
     this.maxDetails = options.maxDetailsPerLookup ?? 3;
     this.detailsBar = options.detailsBar ?? 0.35;
-    this.client = createHttpClient({
+    const client = createHttpClient({
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
       ...(options.readToken ? { headers: { Authorization: `Bearer ${options.readToken}` } } : {}),
     });
+    // The Bearer token wins; api_key goes in the query only when there is no token.
+    this.http = new TmdbHttp(
+      client,
+      options.readToken ? undefined : options.apiKey,
+      options.costUsd,
+      options.logger,
+    );
   }
 
   lookup(query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
@@ -100,7 +91,7 @@ export class TmdbSource implements MovieSource {
       path: `/find/${encodeURIComponent(imdbId)}`,
       params: { external_source: 'imdb_id' },
     };
-    const found = await this.fetch(
+    const found = await this.http.get(
       tmdbFindSchema,
       req,
       { operation: 'find', identifier: imdbId, strategy: 'find_by_imdb_id' },
@@ -136,7 +127,7 @@ export class TmdbSource implements MovieSource {
         params: { query: s.query, year: s.year, include_adult: false, page: 1 },
       };
       const identifier = s.year === undefined ? s.query : `${s.query} (${s.year})`;
-      const res = await this.fetch(
+      const res = await this.http.get(
         tmdbSearchSchema,
         req,
         { operation: 'search', identifier, strategy: s.name },
@@ -225,7 +216,7 @@ export class TmdbSource implements MovieSource {
         final && !top.details && decision.kind !== 'reject' ? this.maxDetails + 1 : this.maxDetails;
       if (!next || spent >= budget) return undefined;
       const id = next.scored.candidate.id;
-      const res = await this.fetch(
+      const res = await this.http.get(
         tmdbMovieDetailsSchema,
         { method: 'GET', path: `/movie/${id}`, params: { append_to_response: appends } },
         { operation: 'details', identifier: id, strategy: next.strategy },
@@ -263,104 +254,6 @@ export class TmdbSource implements MovieSource {
         ...(linkedImdbId ? { linkedImdbId } : {}),
       });
     }
-  }
-
-  /** One GET; records its attempt; maps TMDb's error bodies. */
-  private async fetch<S extends z.ZodType>(
-    schema: S,
-    req: UpstreamRequest,
-    meta: { operation: string; identifier: string; strategy: string },
-    rec: AttemptRecorder,
-    ctx?: LookupContext,
-  ): Promise<Fetched<z.infer<S>>> {
-    const withKey: UpstreamRequest = this.apiKey
-      ? { ...req, params: { ...req.params, api_key: this.apiKey } }
-      : req;
-    const raw = await sendRequest(this.client, withKey, ctx?.signal);
-    if (raw.kind === 'failure') {
-      const failure = fromHttpFailure(raw.failure);
-      rec.record({
-        ...meta,
-        success: false,
-        elapsedMs: raw.elapsedMs,
-        costUsd: 0,
-        errorMessage: failure.reason,
-      });
-      this.log.warn(
-        { operation: meta.operation, strategy: meta.strategy, outcome: failure.kind, reason: failure.reason },
-        'tmdb request failed',
-      );
-      return { ok: false, failure };
-    }
-    const body = parseJson(raw.body);
-    const charged = raw.status >= 200 && raw.status < 300 ? this.costPerRequestUsd : 0;
-    if (raw.status >= 200 && raw.status < 300) {
-      const parsed = schema.safeParse(body);
-      if (parsed.success) {
-        rec.record({
-          ...meta,
-          success: true,
-          elapsedMs: raw.elapsedMs,
-          costUsd: charged,
-          status: raw.status,
-        });
-        this.log.debug(
-          {
-            operation: meta.operation,
-            strategy: meta.strategy,
-            status: raw.status,
-            elapsedMs: raw.elapsedMs,
-          },
-          'tmdb request',
-        );
-        return { ok: true, data: parsed.data };
-      }
-      const reason = `${raw.request} answered ${raw.status} with a body that does not match the TMDb schema${body === undefined ? ' (not JSON)' : ''}`;
-      rec.record({
-        ...meta,
-        success: false,
-        elapsedMs: raw.elapsedMs,
-        costUsd: charged,
-        status: raw.status,
-        errorMessage: reason,
-      });
-      this.log.warn(
-        { operation: meta.operation, status: raw.status, outcome: 'invalid_response' },
-        'tmdb response unreadable',
-      );
-      return { ok: false, failure: { kind: 'invalid_response', reason, status: raw.status } };
-    }
-    const mapped = tmdbFailure(raw.status, raw.headers, body, raw.request);
-    if (mapped === 'not_found') {
-      rec.record({
-        ...meta,
-        success: true,
-        elapsedMs: raw.elapsedMs,
-        costUsd: 0,
-        status: raw.status,
-        errorMessage: `${raw.request} answered ${raw.status} (not found)`,
-      });
-      return { ok: false, notFound: true };
-    }
-    rec.record({
-      ...meta,
-      success: false,
-      elapsedMs: raw.elapsedMs,
-      costUsd: 0,
-      status: raw.status,
-      errorMessage: mapped.reason,
-    });
-    this.log.warn(
-      {
-        operation: meta.operation,
-        strategy: meta.strategy,
-        status: raw.status,
-        outcome: mapped.kind,
-        reason: mapped.reason,
-      },
-      'tmdb request failed',
-    );
-    return { ok: false, failure: mapped };
   }
 }
 
