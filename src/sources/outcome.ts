@@ -17,6 +17,7 @@ export interface UpstreamAttempt {
   operation: string;
   identifier: string;
   strategy: string;
+  /** true when the upstream answered as designed: a hit or a clean miss (OMDb "Movie not found!", Zyte target 404). */
   success: boolean;
   responseTimeMs: number;
   costUsd: number;
