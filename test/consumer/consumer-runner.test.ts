@@ -89,6 +89,28 @@ describe('consumer runner', () => {
     );
   });
 
+  it('when a batch is delivered again after a failure, then messages of other keys already done are not handled twice', async () => {
+    const world = await runnerWorld();
+    // Two films on one partition: the first fails once, the second succeeds at once.
+    await world.produce([
+      { key: 'tt0110912', value: { n: 'fails once' }, partition: 0 },
+      { key: 'tt0111495', value: { n: 'fine' }, partition: 0 },
+    ]);
+    const calls: string[] = [];
+    await world.start(async (message) => {
+      const { n } = json(message.value) as { n: string };
+      calls.push(n);
+      await sleep(1);
+      if (n === 'fails once' && calls.filter((c) => c === n).length === 1) throw new Error('transient bug');
+      return done();
+    });
+    await eventually('both offsets committed', async () =>
+      (await world.committed()).get(0) === 2 ? true : undefined,
+    );
+    expect(calls.filter((c) => c === 'fails once')).toHaveLength(2);
+    expect(calls.filter((c) => c === 'fine')).toHaveLength(1);
+  });
+
   it('when stop() is called while a slow handler runs, then the handler completes and its offset is committed before disconnect', async () => {
     const world = await runnerWorld();
     const key = 'tt0111495';

@@ -40,8 +40,12 @@ export interface RunnerWorld {
   groupId: string;
   metrics: ResolverMetrics;
   logs: CapturedLogs;
-  /** Produces JSON values with string keys to the input topic; returns their partitions and offsets. */
-  produce(messages: { key: string; value: unknown }[] | { key: string; raw: Buffer }[]): Promise<void>;
+  /** Produces JSON values (or raw bytes) with string keys to the input topic. */
+  produce(
+    messages: (
+      { key: string; value: unknown; partition?: number } | { key: string; raw: Buffer; partition?: number }
+    )[],
+  ): Promise<void>;
   /** Starts a runner on this world (stopped when the test ends). */
   start(handler: MessageHandler, overrides?: Partial<ConsumerRunnerOptions>): Promise<ConsumerRunner>;
   /** The group's committed offset per partition of a topic (-1 when none). */
@@ -82,6 +86,7 @@ export async function runnerWorld(): Promise<RunnerWorld> {
         acks: -1,
         messages: messages.map((m) => ({
           key: m.key,
+          partition: m.partition,
           value: 'raw' in m ? m.raw : Buffer.from(JSON.stringify(m.value)),
         })),
       });
