@@ -17,14 +17,15 @@ export interface SearchStrategy {
   onlyIfTruncated?: boolean;
 }
 
+// Searches use `year`, which TMDb matches against every release date (festival premiere
+// included), not `primary_release_year`, which drops films whose primary date is a later
+// theatrical release or still empty — the usual state of a festival film.
+
 /**
  * The search plan for a nominated film. Searches that would send the same query twice are
  * left out. A year-less search already covers year ± 1 (and films whose release date TMDb
  * does not know yet), so ± 1 is only asked when that search was cut at one page.
  */
-// Searches use `year`, which TMDb matches against every release date (festival premiere
-// included), not `primary_release_year`, which drops films whose primary date is a later
-// theatrical release or still empty — the usual state of a festival film.
 export function planSearches(query: LookupQuery): SearchStrategy[] {
   const title = query.title.trim();
   const original = query.originalTitle?.trim();
