@@ -94,4 +94,27 @@ describe('scoreCandidate', () => {
     }
     expect(pairs).toBeGreaterThan(10_000);
   });
+
+  it('when only title and year speak and the year is off by one the wrong way, then a human confirms (review, not accept)', () => {
+    const target: MatchTarget = { title: 'Distant', year: 2003, directors: [] };
+    const earlier = scoreCandidate(target, { id: 'e', title: 'Distant', year: 2002 });
+    const sameYear = scoreCandidate(target, { id: 's', title: 'Distant', year: 2003 });
+    expect(earlier.confidence).toBeGreaterThanOrEqual(thresholds.review);
+    expect(earlier.confidence).toBeLessThan(thresholds.accept);
+    expect(sameYear.confidence).toBeGreaterThanOrEqual(thresholds.accept);
+  });
+
+  it('when the directors agree, then a year off by one or two still accepts', () => {
+    const target: MatchTarget = { title: 'Uzak', year: 2003, directors: ['Nuri Bilge Ceylan'] };
+    for (const year of [2001, 2002, 2005]) {
+      expect(scoreCandidate(target, { id: String(year), title: 'Uzak', year, directors: ['Nuri Bilge Ceylan'] }).confidence, String(year)).toBeGreaterThanOrEqual(thresholds.accept);
+    }
+  });
+
+  it('when a title differs by a plural or a sequel word and nothing else speaks for it, then it does not reach accept', () => {
+    const target: MatchTarget = { title: "The Angels' Share", year: 2012, directors: [] };
+    for (const title of ["The Angels' Shares", "The Angels' Share II", "Return to The Angels' Share"]) {
+      expect(scoreCandidate(target, { id: title, title, year: 2012 }).confidence, title).toBeLessThan(thresholds.accept);
+    }
+  });
 });
