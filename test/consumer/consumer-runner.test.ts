@@ -111,6 +111,28 @@ describe('consumer runner', () => {
     expect(calls.filter((c) => c === 'fine')).toHaveLength(1);
   });
 
+  it('when one message takes longer than the session timeout, then heartbeats keep the member in the group and it is handled once', async () => {
+    const world = await runnerWorld();
+    await world.produce([{ key: 'tt0110912', value: { n: 'slow' }, partition: 1 }]);
+    let calls = 0;
+    await world.start(
+      async () => {
+        calls++;
+        // Longer than the 6 s session: without heartbeats from inside the batch the broker
+        // would evict the member, the commit would fail and the message would come back.
+        await sleep(8000);
+        return done();
+      },
+      { consumerConfig: { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 } },
+    );
+    await eventually(
+      'the slow message committed',
+      async () => ((await world.committed()).get(1) === 1 ? true : undefined),
+      30_000,
+    );
+    expect(calls).toBe(1);
+  });
+
   it('when stop() is called while a slow handler runs, then the handler completes and its offset is committed before disconnect', async () => {
     const world = await runnerWorld();
     const key = 'tt0111495';
