@@ -20,6 +20,7 @@ export function ferretdbService(config: StackConfig, paths: StackPaths): StackSe
     name: 'ferretdb',
     address,
     port,
+    ports: [port],
     pidFile: join(paths.pids, 'ferretdb.pid'),
     logFile: join(paths.logs, 'ferretdb.log'),
     marker: `${paths.root}/`,
@@ -63,9 +64,16 @@ export function ferretdbService(config: StackConfig, paths: StackPaths): StackSe
         const wire = typeof info.version === 'string' ? info.version : 'unknown';
         return ferret
           ? { healthy: true, version: ferret, detail: `FerretDB, MongoDB ${wire} wire compatibility` }
-          : { healthy: true, version: wire, detail: 'a MongoDB server, not FerretDB: not started by this stack' };
+          : {
+              healthy: true,
+              version: wire,
+              detail: 'a MongoDB server, not FerretDB: not started by this stack',
+            };
       } catch (error) {
-        return { healthy: false, reason: `port open but buildInfo failed (${error instanceof Error ? error.message : String(error)})` };
+        return {
+          healthy: false,
+          reason: `port open but buildInfo failed (${error instanceof Error ? error.message : String(error)})`,
+        };
       } finally {
         await client.close().catch(() => undefined);
       }

@@ -34,7 +34,11 @@ export async function safeProbe(service: StackService): Promise<Probe> {
  * Polls the service until it is healthy. Fails early when its process dies, and after
  * timeoutMs with an error that says what is missing, where its log is and how to fix it.
  */
-export async function waitHealthy(service: StackService, pid: number | undefined, timeoutMs: number): Promise<Probe & { healthy: true }> {
+export async function waitHealthy(
+  service: StackService,
+  pid: number | undefined,
+  timeoutMs: number,
+): Promise<Probe & { healthy: true }> {
   const deadline = Date.now() + timeoutMs;
   let last: Probe = { healthy: false, reason: 'not probed yet' };
   for (;;) {
@@ -44,28 +48,37 @@ export async function waitHealthy(service: StackService, pid: number | undefined
       throw unavailable(service, `its process (pid ${pid}) exited during start-up: ${last.reason}`);
     }
     if (Date.now() >= deadline) {
-      throw unavailable(service, `it did not become healthy within ${Math.round(timeoutMs / 1000)} s: ${last.reason}`);
+      throw unavailable(
+        service,
+        `it did not become healthy within ${Math.round(timeoutMs / 1000)} s: ${last.reason}`,
+      );
     }
     await sleep(500);
   }
 }
 
 /** The error for a service that is missing, with its log tail and the fix. */
-export function unavailable(service: StackService, what: string): StackUnavailableError {
+export function unavailable(service: StackService, what: string, showLog = true): StackUnavailableError {
   const log = shownPath(service.logFile);
-  const tail = logTail(service.logFile, 15);
+  const tail = showLog ? logTail(service.logFile, 15) : '';
+  const logLines = showLog
+    ? `  Log: ${log}${tail ? `\n  Last lines:\n${tail.replace(/^/gm, '    | ')}` : ' (empty)'}\n`
+    : '';
   return new StackUnavailableError(
-    `${service.name} at ${service.address} is unavailable: ${what}.\n` +
-      `  Log: ${log}${tail ? `\n  Last lines:\n${tail.replace(/^/gm, '    | ')}` : ' (empty)'}\n` +
-      `  Fix: ${service.hint}`,
+    `${service.name} at ${service.address} is unavailable: ${what}.\n${logLines}  Fix: ${service.hint}`,
   );
 }
 
-/** The last lines of a log file, or '' when there is none. */
+/** The last lines of a log file, or '' when there is none; Java stack frames are left out. */
 export function logTail(file: string, lines: number): string {
   if (!existsSync(file)) return '';
   const text = readFileSync(file, 'utf8').trimEnd();
-  return text.split('\n').slice(-lines).join('\n');
+  const frame = /^\s+(at |\.\.\. \d+ more)/;
+  return text
+    .split('\n')
+    .filter((line) => !frame.test(line))
+    .slice(-lines)
+    .join('\n');
 }
 
 /** A path as the user should type it: relative to the repo root when inside it. */

@@ -22,6 +22,7 @@ export function kafkaService(config: StackConfig, paths: StackPaths): StackServi
     name: 'kafka',
     address,
     port,
+    ports: [port, config.ports.kafkaController],
     pidFile: join(paths.pids, 'kafka.pid'),
     logFile: join(paths.logs, 'kafka-server.log'),
     marker: `${paths.root}/`,
@@ -40,12 +41,27 @@ export function kafkaService(config: StackConfig, paths: StackPaths): StackServi
       writeFileSync(propertiesFile, renderProperties(paths, config));
       if (!existsSync(join(paths.kafkaData, 'meta.properties'))) {
         progress(`kafka: formatting a new KRaft log folder in ${paths.kafkaData}`);
-        await runStep('kafka format', 'java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', newClusterId(), '-c', propertiesFile], {
-          cwd: paths.root,
-          env: config.env,
-          log: join(paths.logs, 'kafka-format.log'),
-          hint: 'Java 17 must be on PATH; delete the data folder if it holds another cluster',
-        });
+        await runStep(
+          'kafka format',
+          'java',
+          [
+            '-cp',
+            classpath,
+            'kafka.tools.StorageTool',
+            'format',
+            '--ignore-formatted',
+            '-t',
+            newClusterId(),
+            '-c',
+            propertiesFile,
+          ],
+          {
+            cwd: paths.root,
+            env: config.env,
+            log: join(paths.logs, 'kafka-format.log'),
+            hint: 'Java 17 must be on PATH; delete the data folder if it holds another cluster',
+          },
+        );
       }
       return spawnDetached({
         name: 'kafka',
@@ -90,9 +106,16 @@ export function kafkaService(config: StackConfig, paths: StackPaths): StackServi
         const cluster = await admin.describeCluster();
         // Metadata answers only once the broker has joined the KRaft quorum.
         await admin.listTopics();
-        return { healthy: true, version: runningVersion(paths), detail: `cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s), controller ${cluster.controller}` };
+        return {
+          healthy: true,
+          version: runningVersion(paths),
+          detail: `cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s), controller ${cluster.controller}`,
+        };
       } catch (error) {
-        return { healthy: false, reason: `port open but the broker does not answer yet (${error instanceof Error ? error.message : String(error)})` };
+        return {
+          healthy: false,
+          reason: `port open but the broker does not answer yet (${error instanceof Error ? error.message : String(error)})`,
+        };
       } finally {
         await admin.disconnect().catch(() => undefined);
       }

@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { StackUnavailableError } from '../errors.js';
 import { logTail, shownPath } from './health.js';
@@ -29,18 +39,35 @@ export async function ensureKafkaJars(paths: StackPaths, env: ChildEnv, progress
   const dir = kafkaJarsDir(paths);
   if (existsSync(join(dir, '.complete'))) return dir;
   const started = Date.now();
-  progress(`kafka: fetching Kafka ${KAFKA_VERSION} jars with Maven into ${dir} (first run only; about a minute with an empty ~/.m2)`);
+  progress(
+    `kafka: fetching Kafka ${KAFKA_VERSION} jars with Maven into ${dir} (first run only; about a minute with an empty ~/.m2)`,
+  );
   const staging = `${dir}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   await runStep(
     'kafka jars',
     'mvn',
-    ['-q', '-B', '-f', join(paths.templates, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'],
-    { cwd: paths.templates, env, log: join(paths.logs, 'prepare-kafka.log'), hint: 'install Maven and Java 17 (apt-get install maven openjdk-17-jre-headless) and check that Maven Central is reachable' },
+    [
+      '-q',
+      '-B',
+      '-f',
+      join(paths.templates, 'pom.xml'),
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${staging}`,
+      '-DincludeScope=runtime',
+    ],
+    {
+      cwd: paths.templates,
+      env,
+      log: join(paths.logs, 'prepare-kafka.log'),
+      hint: 'install Maven and Java 17 (apt-get install maven openjdk-17-jre-headless) and check that Maven Central is reachable',
+    },
   );
   const jars = readdirSync(staging).filter((f) => f.endsWith('.jar'));
   if (!jars.includes(`kafka_2.13-${KAFKA_VERSION}.jar`)) {
-    throw new StackUnavailableError(`kafka jars: Maven finished but ${staging} has no kafka_2.13-${KAFKA_VERSION}.jar; see ${shownPath(join(paths.logs, 'prepare-kafka.log'))}`);
+    throw new StackUnavailableError(
+      `kafka jars: Maven finished but ${staging} has no kafka_2.13-${KAFKA_VERSION}.jar; see ${shownPath(join(paths.logs, 'prepare-kafka.log'))}`,
+    );
   }
   writeFileSync(join(staging, '.complete'), `${new Date().toISOString()}\n`);
   rmSync(dir, { recursive: true, force: true });
@@ -61,14 +88,24 @@ export async function ensureFerretdb(paths: StackPaths, env: ChildEnv, progress:
   const binary = ferretdbBinary(paths);
   if (existsSync(binary)) return binary;
   const started = Date.now();
-  progress(`ferretdb: building FerretDB ${FERRETDB_VERSION} with Go into ${binary} (first run only; about 2 min cold, seconds with a warm Go cache)`);
+  progress(
+    `ferretdb: building FerretDB ${FERRETDB_VERSION} with Go into ${binary} (first run only; about 2 min cold, seconds with a warm Go cache)`,
+  );
   const log = join(paths.logs, 'prepare-ferretdb.log');
   const hint = 'install Go >= 1.24 (https://go.dev/dl/) and check that the Go module proxy is reachable';
   const goEnv = { ...env, GOFLAGS: '-mod=mod -buildvcs=false', GOTOOLCHAIN: 'local' };
   const moduleDir = join(paths.templates, 'ferretdb');
-  const downloaded = await runStep('ferretdb download', 'go', ['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'], { cwd: moduleDir, log, hint, env: goEnv, capture: true });
+  const downloaded = await runStep(
+    'ferretdb download',
+    'go',
+    ['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'],
+    { cwd: moduleDir, log, hint, env: goEnv, capture: true },
+  );
   const source = (JSON.parse(downloaded) as { Dir?: string }).Dir;
-  if (!source) throw new StackUnavailableError(`ferretdb download: go mod download gave no module folder; see ${shownPath(log)}`);
+  if (!source)
+    throw new StackUnavailableError(
+      `ferretdb download: go mod download gave no module folder; see ${shownPath(log)}`,
+    );
 
   const work = join(paths.cache, `ferretdb-src-${FERRETDB_VERSION}.partial-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
@@ -77,7 +114,12 @@ export async function ensureFerretdb(paths: StackPaths, env: ChildEnv, progress:
   writeFileSync(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
   const staged = `${binary}.partial-${process.pid}`;
   try {
-    await runStep('ferretdb build', 'go', ['build', '-o', staged, './cmd/ferretdb'], { cwd: work, log, hint, env: goEnv });
+    await runStep('ferretdb build', 'go', ['build', '-o', staged, './cmd/ferretdb'], {
+      cwd: work,
+      log,
+      hint,
+      env: goEnv,
+    });
     renameSync(staged, binary);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -100,12 +142,21 @@ export interface StepOptions {
 }
 
 /** Runs one prerequisite command, logging its output; fails with the log tail and the fix. */
-export function runStep(step: string, command: string, args: string[], options: StepOptions): Promise<string> {
+export function runStep(
+  step: string,
+  command: string,
+  args: string[],
+  options: StepOptions,
+): Promise<string> {
   mkdirSync(join(options.log, '..'), { recursive: true });
   const log = createWriteStream(options.log, { flags: 'a' });
   log.write(`\n$ ${command} ${args.join(' ')}   (in ${options.cwd}, ${new Date().toISOString()})\n`);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       if (options.capture) stdout += chunk.toString();
@@ -114,7 +165,12 @@ export function runStep(step: string, command: string, args: string[], options: 
     child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
     child.once('error', (error) => {
       log.end();
-      reject(new StackUnavailableError(`${step}: could not run ${command} (${error.message}). Fix: ${options.hint}`, { cause: error }));
+      reject(
+        new StackUnavailableError(
+          `${step}: could not run ${command} (${error.message}). Fix: ${options.hint}`,
+          { cause: error },
+        ),
+      );
     });
     child.once('close', (code) => {
       log.end(() => {
@@ -123,7 +179,11 @@ export function runStep(step: string, command: string, args: string[], options: 
           return;
         }
         const tail = logTail(options.log, 20).replace(/^/gm, '    | ');
-        reject(new StackUnavailableError(`${step}: ${command} ${args.join(' ')} exited with ${code}.\n  Log: ${shownPath(options.log)}\n${tail}\n  Fix: ${options.hint}`));
+        reject(
+          new StackUnavailableError(
+            `${step}: ${command} ${args.join(' ')} exited with ${code}.\n  Log: ${shownPath(options.log)}\n${tail}\n  Fix: ${options.hint}`,
+          ),
+        );
       });
     });
   });

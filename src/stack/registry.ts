@@ -24,6 +24,7 @@ export function registryService(config: StackConfig, paths: StackPaths): StackSe
     name: 'registry',
     address,
     port,
+    ports: [port],
     pidFile: join(paths.pids, 'registry.pid'),
     logFile: join(paths.logs, 'registry.log'),
     marker: `${paths.root}/`,
@@ -31,7 +32,11 @@ export function registryService(config: StackConfig, paths: StackPaths): StackSe
 
     prepare() {
       if (!existsSync(registryEntry)) {
-        return Promise.reject(new StackUnavailableError(`registry: ${registryEntry} does not exist yet; the schema registry stand-in has not been written`));
+        return Promise.reject(
+          new StackUnavailableError(
+            `registry: ${registryEntry} does not exist yet; the schema registry stand-in has not been written`,
+          ),
+        );
       }
       return Promise.resolve();
     },
@@ -57,12 +62,18 @@ export function registryService(config: StackConfig, paths: StackPaths): StackSe
         const subjects = await fetch(`${address}/subjects`, { signal: AbortSignal.timeout(1500) });
         if (!subjects.ok) return { healthy: false, reason: `GET /subjects answered ${subjects.status}` };
         const list: unknown = await subjects.json();
-        if (!Array.isArray(list)) return { healthy: false, reason: 'GET /subjects did not answer a JSON array' };
+        if (!Array.isArray(list))
+          return { healthy: false, reason: 'GET /subjects did not answer a JSON array' };
         const version = body.success ? (body.data.version ?? 'unversioned') : 'unversioned';
         const name = body.success && body.data.name ? body.data.name : 'Confluent-compatible registry';
         return { healthy: true, version, detail: `${name}, ${list.length} subject(s)` };
       } catch (error) {
-        const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+        const cause =
+          error instanceof Error && error.cause instanceof Error
+            ? error.cause.message
+            : error instanceof Error
+              ? error.message
+              : String(error);
         return { healthy: false, reason: `GET ${address}/ failed (${cause})` };
       }
     },

@@ -13,6 +13,8 @@ export interface StackService {
   /** host:port or URL clients use. */
   address: string;
   port: number;
+  /** Every port the service binds (Kafka: broker and controller); checked free before start. */
+  ports: number[];
   pidFile: string;
   /** The log to read when the service misbehaves. */
   logFile: string;

@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { StackConfig } from '../config.js';
 import { ferretdbService } from './ferretdb.js';
-import { safeProbe, shownPath, unavailable, waitHealthy } from './health.js';
+import { safeProbe, shownPath, tcpOpen, unavailable, waitHealthy } from './health.js';
 import { kafkaService } from './kafka.js';
 import { stackPaths, type StackPaths } from './paths.js';
 import { registryService } from './registry.js';
 import type { Progress, ServiceName, StackService } from './service.js';
-import { ownsProcess, readPid, removePidFile, stopProcess } from './supervisor.js';
+import { ownsProcess, readPid, removePidFile, stopProcess, withLock } from './supervisor.js';
 
 /** How one service looks right now. */
 export interface ServiceStatus {
@@ -42,8 +43,13 @@ export interface LocalStack {
 
 export function createLocalStack(config: StackConfig, progress: Progress = () => undefined): LocalStack {
   const paths = stackPaths(config);
-  const services = [kafkaService(config, paths), ferretdbService(config, paths), registryService(config, paths)];
-  const pick = (only?: ServiceName[]): StackService[] => services.filter((s) => !only || only.includes(s.name));
+  const services = [
+    kafkaService(config, paths),
+    ferretdbService(config, paths),
+    registryService(config, paths),
+  ];
+  const pick = (only?: ServiceName[]): StackService[] =>
+    services.filter((s) => !only || only.includes(s.name));
 
   async function statusOf(service: StackService): Promise<ServiceStatus> {
     const pid = livePid(service);
@@ -71,14 +77,65 @@ export function createLocalStack(config: StackConfig, progress: Progress = () =>
       progress(`${service.name}: process ${pid} is running but not healthy yet; waiting for it`);
     } else {
       removePidFile(service.pidFile);
+      for (const port of service.ports) {
+        if (await tcpOpen(port))
+          throw unavailable(
+            service,
+            `port ${port} is already taken by another process (see: ss -ltnp 'sport = :${port}')`,
+            false,
+          );
+      }
       await service.prepare(progress);
       pid = await service.start(progress);
-      progress(`${service.name}: started (pid ${pid}), waiting until it answers at ${service.address}; log ${shownPath(service.logFile)}`);
+      progress(
+        `${service.name}: started (pid ${pid}), waiting until it answers at ${service.address}; log ${shownPath(service.logFile)}`,
+      );
     }
     const started = Date.now();
     const probe = await waitHealthy(service, pid, config.startTimeoutMs);
-    progress(`${service.name}: healthy in ${((Date.now() - started) / 1000).toFixed(1)} s, version ${probe.version}`);
-    return { ...current, healthy: true, version: probe.version, detail: probe.detail, reason: undefined, pid, external: false, action: 'started' };
+    progress(
+      `${service.name}: healthy in ${((Date.now() - started) / 1000).toFixed(1)} s, version ${probe.version}`,
+    );
+    return {
+      ...current,
+      healthy: true,
+      version: probe.version,
+      detail: probe.detail,
+      reason: undefined,
+      pid,
+      external: false,
+      action: 'started',
+    };
+  }
+
+  async function upLocked(only?: ServiceName[]): Promise<UpResult[]> {
+    const chosen = pick(only);
+    // Fetch and build one at a time (two cores), then start everything at once; a service
+    // whose prerequisites fail does not keep the others from starting.
+    const unprepared = new Map<ServiceName, Error>();
+    for (const service of chosen) {
+      if (livePid(service) !== undefined || (await safeProbe(service)).healthy) continue;
+      await service
+        .prepare(progress)
+        .catch((error: unknown) =>
+          unprepared.set(service.name, error instanceof Error ? error : new Error(String(error))),
+        );
+    }
+    const results = await Promise.allSettled(
+      chosen.map((service) => {
+        const failed = unprepared.get(service.name);
+        return failed ? Promise.reject(failed) : upOne(service);
+      }),
+    );
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length > 0)
+      throw failures.length === 1
+        ? failures[0]
+        : new AggregateError(
+            failures,
+            failures.map((f) => (f instanceof Error ? f.message : String(f))).join('\n'),
+          );
+    return results.map((r) => (r as PromiseFulfilledResult<UpResult>).value);
   }
 
   return {
@@ -87,23 +144,14 @@ export function createLocalStack(config: StackConfig, progress: Progress = () =>
 
     async up(only) {
       for (const dir of [paths.root, paths.logs, paths.pids]) mkdirSync(dir, { recursive: true });
-      const chosen = pick(only);
-      // Fetch and build one at a time (two cores), then start everything at once; a service
-      // whose prerequisites fail does not keep the others from starting.
-      const unprepared = new Map<ServiceName, Error>();
-      for (const service of chosen) {
-        if (livePid(service) !== undefined || (await safeProbe(service)).healthy) continue;
-        await service.prepare(progress).catch((error: unknown) => unprepared.set(service.name, error instanceof Error ? error : new Error(String(error))));
-      }
-      const results = await Promise.allSettled(
-        chosen.map((service) => {
-          const failed = unprepared.get(service.name);
-          return failed ? Promise.reject(failed) : upOne(service);
-        }),
+      // Prerequisites may take minutes on a cold machine; the wait covers them too.
+      const lockWait = config.startTimeoutMs + 10 * 60_000;
+      return withLock(
+        join(paths.pids, 'up.lock'),
+        lockWait,
+        (holder) => progress(`stack: waiting for another "up" (pid ${holder}) to finish`),
+        () => upLocked(only),
       );
-      const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-      if (failures.length > 0) throw failures.length === 1 ? failures[0] : new AggregateError(failures, failures.map((f) => (f instanceof Error ? f.message : String(f))).join('\n'));
-      return results.map((r) => (r as PromiseFulfilledResult<UpResult>).value);
     },
 
     async down(only) {

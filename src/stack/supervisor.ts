@@ -24,16 +24,27 @@ export async function spawnDetached(spec: DetachedSpec): Promise<number> {
   mkdirSync(dirname(spec.pidFile), { recursive: true });
   const out = openSync(spec.logFile, 'a');
   try {
-    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', out, out] });
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (error) => {
-        reject(new StackUnavailableError(`${spec.name}: could not run ${spec.command} (${error.message}); is it installed and on PATH?`, { cause: error }));
+        reject(
+          new StackUnavailableError(
+            `${spec.name}: could not run ${spec.command} (${error.message}); is it installed and on PATH?`,
+            { cause: error },
+          ),
+        );
       });
     });
     child.unref();
     const pid = child.pid;
-    if (pid === undefined) throw new StackUnavailableError(`${spec.name}: ${spec.command} started without a pid`);
+    if (pid === undefined)
+      throw new StackUnavailableError(`${spec.name}: ${spec.command} started without a pid`);
     writeFileSync(spec.pidFile, `${pid}\n`);
     return pid;
   } finally {
@@ -95,7 +106,9 @@ export async function stopProcess(pid: number, graceMs = 15_000): Promise<StopRe
   if (await waitForExit(pid, graceMs)) return 'terminated';
   signalGroup(pid, 'SIGKILL');
   if (await waitForExit(pid, 5_000)) return 'killed';
-  throw new StackUnavailableError(`process ${pid} survived SIGKILL; check it with "ps -o pid,stat,cmd -p ${pid}"`);
+  throw new StackUnavailableError(
+    `process ${pid} survived SIGKILL; check it with "ps -o pid,stat,cmd -p ${pid}"`,
+  );
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -118,4 +131,46 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
     await sleep(100);
   }
   return !isAlive(pid);
+}
+
+/**
+ * Runs fn while holding an exclusive lock file (its content is the holder's pid), so two
+ * `up`s at once (two test runs, a test run and a terminal) never start a service twice.
+ * A lock whose holder is dead is taken over; waiting is bounded by timeoutMs.
+ */
+export async function withLock<T>(
+  lockFile: string,
+  timeoutMs: number,
+  onWait: (holder: number) => void,
+  fn: () => Promise<T>,
+): Promise<T> {
+  mkdirSync(dirname(lockFile), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  let announced = false;
+  for (;;) {
+    try {
+      writeFileSync(lockFile, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = readPid(lockFile);
+    if (holder === undefined || !isAlive(holder)) {
+      rmSync(lockFile, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new StackUnavailableError(
+        `another process (pid ${holder}) has held ${lockFile} for over ${Math.round(timeoutMs / 1000)} s; wait for it or stop it`,
+      );
+    }
+    if (!announced) onWait(holder);
+    announced = true;
+    await sleep(250);
+  }
+  try {
+    return await fn();
+  } finally {
+    if (readPid(lockFile) === process.pid) rmSync(lockFile, { force: true });
+  }
 }

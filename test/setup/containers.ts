@@ -1,4 +1,10 @@
-import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import {
+  GenericContainer,
+  Network,
+  Wait,
+  type StartedNetwork,
+  type StartedTestContainer,
+} from 'testcontainers';
 import { newClusterId } from '../../src/stack/kafka.js';
 import type { TestServices } from '../helpers/services.js';
 
@@ -21,7 +27,10 @@ export interface ContainerServices {
  * registry. The host port is fixed before start because the advertised address must be
  * known when the broker boots.
  */
-export async function startContainers(runtimeHost: string, kafkaHostPort: number): Promise<ContainerServices> {
+export async function startContainers(
+  runtimeHost: string,
+  kafkaHostPort: number,
+): Promise<ContainerServices> {
   const network: StartedNetwork = await new Network().start();
   const started: StartedTestContainer[] = [];
   try {

@@ -52,14 +52,23 @@ async function chooseBackend(): Promise<Chosen> {
     return {
       backend: 'environment',
       description: 'services given by the environment',
-      services: { kafkaBrokers: KAFKA_BROKERS.split(','), mongoUri: MONGODB_URI, schemaRegistryUrl: SCHEMA_REGISTRY_URL },
+      services: {
+        kafkaBrokers: KAFKA_BROKERS.split(','),
+        mongoUri: MONGODB_URI,
+        schemaRegistryUrl: SCHEMA_REGISTRY_URL,
+      },
       teardown: () => Promise.resolve(),
     };
   }
   const runtimeHost = await dockerHost();
   if (runtimeHost !== undefined) {
     const containers = await startContainers(runtimeHost, await freePort());
-    return { backend: 'testcontainers', description: `Docker containers on ${runtimeHost}`, services: containers.services, teardown: containers.stop };
+    return {
+      backend: 'testcontainers',
+      description: `Docker containers on ${runtimeHost}`,
+      services: containers.services,
+      teardown: containers.stop,
+    };
   }
   return localStack();
 }
@@ -88,7 +97,11 @@ async function localStack(): Promise<Chosen> {
   return {
     backend: 'local-stack',
     description: `local stack in ${shownPath(stack.paths.root)} (${results.map((r) => `${r.name} ${r.action}`).join(', ')})`,
-    services: { kafkaBrokers: [address('kafka')], mongoUri: address('ferretdb'), schemaRegistryUrl: address('registry') },
+    services: {
+      kafkaBrokers: [address('kafka')],
+      mongoUri: address('ferretdb'),
+      schemaRegistryUrl: address('registry'),
+    },
     // Stop only what this run started: a stack someone brought up by hand stays up.
     teardown: () => (started.length > 0 ? stack.down(started) : Promise.resolve()),
   };

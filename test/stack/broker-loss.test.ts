@@ -16,7 +16,12 @@ async function throwawayBroker(): Promise<{ stack: LocalStack; broker: string; p
   const config: StackConfig = {
     ...base,
     dir,
-    ports: { kafka: await freePort(), kafkaController: await freePort(), mongo: await freePort(), registry: await freePort() },
+    ports: {
+      kafka: await freePort(),
+      kafkaController: await freePort(),
+      mongo: await freePort(),
+      registry: await freePort(),
+    },
   };
   const stack = createLocalStack(config);
   onTestFinished(async () => {
@@ -81,12 +86,18 @@ describe('a broker that goes away', () => {
       10_000,
     );
 
-    const error: unknown = await within(producer.send({ topic, messages: [{ value: 'after' }] }), 20_000).then(
+    const error: unknown = await within(
+      producer.send({ topic, messages: [{ value: 'after' }] }),
+      20_000,
+    ).then(
       () => new Error('the send succeeded with the broker gone'),
       (e: unknown) => e,
     );
     // kafkajs gives up after its retries with a non-retriable error wrapping the connection error.
-    expect(error).toMatchObject({ name: expect.stringMatching(/^KafkaJS/), message: expect.stringMatching(/Connection error: connect ECONNREFUSED/) });
+    expect(error).toMatchObject({
+      name: expect.stringMatching(/^KafkaJS/),
+      message: expect.stringMatching(/Connection error: connect ECONNREFUSED/),
+    });
     expect((error as Error).cause).toMatchObject({ name: 'KafkaJSConnectionError' });
   }, 120_000);
 

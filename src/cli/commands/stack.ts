@@ -5,20 +5,30 @@ import { createLocalStack, type ServiceStatus } from '../../stack/stack.js';
 
 /** `stack up|down|status|env`: the local Kafka, FerretDB and schema registry (no Docker). */
 export function register(program: Command): void {
-  const stack = program.command('stack').description('Run the local stack: Kafka (KRaft), FerretDB and the schema registry stand-in, under .stack/');
+  const stack = program
+    .command('stack')
+    .description(
+      'Run the local stack: Kafka (KRaft), FerretDB and the schema registry stand-in, under .stack/',
+    );
   const print = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
 
   stack
     .command('up')
-    .description('Start every service that is not healthy yet (fetching and building prerequisites on first use)')
+    .description(
+      'Start every service that is not healthy yet (fetching and building prerequisites on first use)',
+    )
     .action(async () => {
       const started = Date.now();
       const local = createLocalStack(loadStackConfig(), print);
       const results = await local.up();
       const fresh = results.filter((r) => r.action === 'started').length;
-      print(fresh === 0 ? 'stack: already up, nothing started' : `stack: up in ${((Date.now() - started) / 1000).toFixed(1)} s (${fresh} service(s) started)`);
+      print(
+        fresh === 0
+          ? 'stack: already up, nothing started'
+          : `stack: up in ${((Date.now() - started) / 1000).toFixed(1)} s (${fresh} service(s) started)`,
+      );
       printEnv(results, print);
     });
 
