@@ -18,9 +18,11 @@ export type Sources = Record<SourceName, MovieSource>;
 export function createSources(
   config: Config,
   logger: Logger,
-  options: { retry?: boolean | Partial<RetryOptions> } = {},
+  options: { retry?: boolean | Partial<RetryOptions>; beforeRequest?: (source: SourceName) => Promise<void> } = {},
 ): Sources {
   const s = config.sources;
+  const { beforeRequest } = options;
+  const gate = (source: SourceName) => (beforeRequest === undefined ? {} : { beforeRequest: () => beforeRequest(source) });
   const thresholds = { accept: config.chain.acceptThreshold, review: config.chain.reviewThreshold };
   const priority = (name: SourceName): number => {
     const i = config.chain.order.indexOf(name);
@@ -35,6 +37,7 @@ export function createSources(
       costUsd: s.tmdb.costUsd,
       ratePerSecond: s.tmdb.ratePerSecond,
       priority: priority('tmdb'),
+      ...gate('tmdb'),
       thresholds,
       logger: logger.child({ component: 'source', source: 'tmdb' }),
     }),
@@ -45,6 +48,7 @@ export function createSources(
       costUsd: s.omdb.costUsd,
       ratePerSecond: s.omdb.ratePerSecond,
       priority: priority('omdb'),
+      ...gate('omdb'),
       thresholds,
       logger: logger.child({ component: 'source', source: 'omdb' }),
     }),
@@ -55,6 +59,7 @@ export function createSources(
       costUsd: s.zyte.costUsd,
       ratePerSecond: s.zyte.ratePerSecond,
       priority: priority('imdb'),
+      ...gate('imdb'),
       thresholds,
       logger: logger.child({ component: 'source', source: 'imdb' }),
     }),

@@ -1,10 +1,15 @@
-import axios, { type AxiosInstance } from 'axios';
+import axios, { AxiosError, type AxiosInstance } from 'axios';
 
 /** Settings of one source's HTTP client. */
 export interface HttpClientOptions {
   baseUrl: string;
   timeoutMs: number;
   headers?: Record<string, string>;
+  /**
+   * Awaited before every request (the shared per-source rate limit). It may throw an error
+   * with code ERATELIMIT when no slot came in time: that request becomes a transient outcome.
+   */
+  beforeRequest?: () => Promise<void>;
 }
 
 /**
@@ -14,7 +19,7 @@ export interface HttpClientOptions {
  * retry lives in one place, src/sources/retry.ts.
  */
 export function createHttpClient(options: HttpClientOptions): AxiosInstance {
-  return axios.create({
+  const instance = axios.create({
     baseURL: options.baseUrl,
     timeout: options.timeoutMs,
     headers: { Accept: 'application/json', ...options.headers },
@@ -24,6 +29,18 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
     maxRedirects: 0,
     proxy: false,
   });
+  const { beforeRequest } = options;
+  if (beforeRequest !== undefined) {
+    instance.interceptors.request.use(async (config) => {
+      try {
+        await beforeRequest();
+      } catch (error) {
+        throw new AxiosError(error instanceof Error ? error.message : 'no request slot', 'ERATELIMIT', config);
+      }
+      return config;
+    });
+  }
+  return instance;
 }
 
 /** How the transport classified a failed request (no response, or an error status). */
@@ -48,6 +65,7 @@ const transientCodes = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'UND_ERR_SOCKET',
+  'ERATELIMIT',
 ]);
 
 /**

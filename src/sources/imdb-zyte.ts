@@ -28,6 +28,8 @@ export interface ImdbZyteSourceOptions {
   timeoutMs: number;
   costUsd: number;
   ratePerSecond: number;
+  /** Awaited before every request: the shared rate limit (see http-client.ts). */
+  beforeRequest?: () => Promise<void>;
   priority: number;
   thresholds: MatchThresholds;
   logger: Logger;
@@ -132,6 +134,7 @@ export class ImdbZyteSource implements MovieSource {
     this.client = createHttpClient({
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
+      ...(options.beforeRequest ? { beforeRequest: options.beforeRequest } : {}),
       headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/json' },
     });
   }

@@ -25,6 +25,8 @@ export interface OmdbSourceOptions {
   timeoutMs: number;
   costUsd: number;
   ratePerSecond: number;
+  /** Awaited before every request: the shared rate limit (see http-client.ts). */
+  beforeRequest?: () => Promise<void>;
   priority: number;
   thresholds: MatchThresholds;
   logger: Logger;
@@ -97,7 +99,7 @@ export class OmdbSource implements MovieSource {
     this.thresholds = options.thresholds;
     this.log = options.logger;
     this.apiKey = options.apiKey ?? '';
-    this.client = createHttpClient({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs });
+    this.client = createHttpClient({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, ...(options.beforeRequest ? { beforeRequest: options.beforeRequest } : {}) });
   }
 
   lookup(query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {

@@ -27,6 +27,8 @@ export interface TmdbSourceOptions {
   timeoutMs: number;
   costUsd: number;
   ratePerSecond: number;
+  /** Awaited before every request: the shared rate limit (see http-client.ts). */
+  beforeRequest?: () => Promise<void>;
   priority: number;
   thresholds: MatchThresholds;
   logger: Logger;
@@ -68,6 +70,7 @@ export class TmdbSource implements MovieSource {
     const client = createHttpClient({
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
+      ...(options.beforeRequest ? { beforeRequest: options.beforeRequest } : {}),
       ...(options.readToken ? { headers: { Authorization: `Bearer ${options.readToken}` } } : {}),
     });
     // The Bearer token wins; api_key goes in the query only when there is no token.
