@@ -1,6 +1,6 @@
 import type { MatchCandidate, MatchEvidence, MatchTarget, ScoredCandidate } from './types.js';
 import { foldDiacritics } from './normalise.js';
-import { titleSimilarity } from './similarity.js';
+import { prepareTitle, preparedSimilarity, titleSimilarity, type PreparedTitle } from './similarity.js';
 import { yearDistance, yearScore } from './year.js';
 import { directorOverlap } from './directors.js';
 import { titleCredit, weights } from './evidence-weights.js';
@@ -16,7 +16,7 @@ function present(value: string | undefined | null): value is string {
 
 /** Best similarity between any of the target's titles and any of the candidate's. */
 function bestTitleMatch(target: MatchTarget, candidate: MatchCandidate): TitleMatch {
-  const targetTitles = [target.title, target.originalTitle].filter(present);
+  const targetTitles: PreparedTitle[] = [target.title, target.originalTitle].filter(present).map(prepareTitle);
   const candidateTitles: [string | undefined, MatchEvidence['matchedTitle']][] = [
     [candidate.title, 'title'],
     [candidate.originalTitle, 'originalTitle'],
@@ -25,8 +25,9 @@ function bestTitleMatch(target: MatchTarget, candidate: MatchCandidate): TitleMa
   let best: TitleMatch = { similarity: 0, matchedTitle: 'none' };
   for (const [title, kind] of candidateTitles) {
     if (!present(title)) continue;
+    const theirs = prepareTitle(title);
     for (const own of targetTitles) {
-      const raw = titleSimilarity(own, title);
+      const raw = preparedSimilarity(own, theirs);
       const similarity = kind === 'alternative' ? raw * weights.alternativeTitle : raw;
       if (similarity > best.similarity) best = { similarity, matchedTitle: kind };
     }

@@ -100,28 +100,44 @@ function softDice(a: string[], b: string[]): number {
   return (2 * matched) / (a.length + b.length);
 }
 
-function tokenSimilarityOfLists(a: string[], b: string[]): number {
-  const sa = a.map(skeleton);
-  const sb = b.map(skeleton);
+function tokenSimilarityOfLists(sa: string[], sb: string[]): number {
   const joinedA = sa.join('');
   const joinedB = sb.join('');
   // Word splits differ between romanisations ("Kore-eda" / "Koreeda", "Bong Joon-ho").
   if (joinedA === joinedB) return 1;
+  const dice = softDice(sa, sb);
   const whole = levenshteinRatio(sa.join(' '), sb.join(' '));
   // The whole-string ratio is trusted only when it cannot hide a changed short word.
-  return Math.max(softDice(sa, sb), Math.min(whole, softDice(sa, sb) + 0.1));
+  return Math.max(dice, Math.min(whole, dice + 0.1));
+}
+
+/** A title tokenised and skeletonised once, for comparing against many others. */
+export interface PreparedTitle {
+  normalised: string;
+  /** Skeletons without the leading articles. */
+  tokens: string[];
+  /** Skeletons with any leading article kept. */
+  tokensWithArticle: string[];
+}
+
+export function prepareTitle(title: string): PreparedTitle {
+  const tokens = titleTokens(title);
+  return {
+    normalised: tokens.join(' '),
+    tokens: tokens.map(skeleton),
+    tokensWithArticle: titleTokens(title, { dropArticle: false }).map(skeleton),
+  };
+}
+
+/** Similarity of two prepared titles in [0, 1]. */
+export function preparedSimilarity(a: PreparedTitle, b: PreparedTitle): number {
+  if (a.tokens.length === 0 || b.tokens.length === 0) return 0;
+  if (a.normalised === b.normalised) return 1;
+  // A leading article may be part of the title in one catalog only ("Die Hard" vs "Hard").
+  return Math.max(tokenSimilarityOfLists(a.tokens, b.tokens), tokenSimilarityOfLists(a.tokensWithArticle, b.tokensWithArticle));
 }
 
 /** Similarity of two raw titles in [0, 1]. */
 export function titleSimilarity(a: string, b: string): number {
-  const ta = titleTokens(a);
-  const tb = titleTokens(b);
-  if (ta.length === 0 || tb.length === 0) return 0;
-  if (ta.join(' ') === tb.join(' ')) return 1;
-  let best = tokenSimilarityOfLists(ta, tb);
-  // A leading article may be part of the title in one catalog only ("Die Hard" vs "Hard").
-  const fa = titleTokens(a, { dropArticle: false });
-  const fb = titleTokens(b, { dropArticle: false });
-  best = Math.max(best, tokenSimilarityOfLists(fa, fb));
-  return best;
+  return preparedSimilarity(prepareTitle(a), prepareTitle(b));
 }
