@@ -13,6 +13,9 @@ export const registryEntry = join(repoRoot, 'src', 'stack', 'registry', 'main.ts
 /** GET / of a Confluent-compatible registry: `{}`, or a stand-in's name and version. */
 const rootSchema = z.looseObject({ version: z.string().optional(), name: z.string().optional() });
 
+/** GET /v1/metadata/version of Confluent Schema Registry 7.x: `{version, commitId}`. */
+const metadataVersionSchema = z.looseObject({ version: z.string() });
+
 /**
  * The project's Confluent-API-compatible schema registry stand-in, run with Node and tsx
  * from the repo (nothing to fetch or build).
@@ -64,7 +67,8 @@ export function registryService(config: StackConfig, paths: StackPaths): StackSe
         const list: unknown = await subjects.json();
         if (!Array.isArray(list))
           return { healthy: false, reason: 'GET /subjects did not answer a JSON array' };
-        const version = body.success ? (body.data.version ?? 'unversioned') : 'unversioned';
+        const version =
+          (body.success ? body.data.version : undefined) ?? (await metadataVersion(address)) ?? 'unversioned';
         const name = body.success && body.data.name ? body.data.name : 'Confluent-compatible registry';
         return { healthy: true, version, detail: `${name}, ${list.length} subject(s)` };
       } catch (error) {
@@ -78,4 +82,12 @@ export function registryService(config: StackConfig, paths: StackPaths): StackSe
       }
     },
   };
+}
+
+/** The version a Confluent-style registry reports, or undefined when it has no such endpoint. */
+async function metadataVersion(address: string): Promise<string | undefined> {
+  const response = await fetch(`${address}/v1/metadata/version`, { signal: AbortSignal.timeout(1500) });
+  if (!response.ok) return undefined;
+  const body = metadataVersionSchema.safeParse(await response.json().catch(() => undefined));
+  return body.success ? body.data.version : undefined;
 }
