@@ -9,7 +9,7 @@ export type Disposition =
       kind: 'retry';
       /** Human-readable; goes into the x-retry-reason header. */
       reason: string;
-      /** Bounded label for metrics (for example upstream_transient); default "unspecified". */
+      /** Bounded metric label, lower-cased (transient, blocked, circuit_open); default "unspecified". */
       code?: string;
       /** Source whose failure caused the retry, for the retries metric; default "unknown". */
       source?: string;
@@ -19,7 +19,10 @@ export type Disposition =
   | {
       kind: 'dead_letter';
       reason: string;
-      /** Bounded error code (x-dlq-error-code header and metric label), e.g. INVALID_MESSAGE. */
+      /**
+       * Bounded error code: the x-dlq-error-code header, and lower-cased the metric label
+       * (UNDECODABLE, SCHEMA_INVALID, INVALID_FIELD, RETRIES_EXHAUSTED; see docs/metrics.md).
+       */
       code: string;
     }
   | {
@@ -74,7 +77,7 @@ export interface MessageContext {
 
 /**
  * Handles one message. Resolve with a disposition; throw InvalidMessageError for bytes that
- * can never be processed (dead-lettered); any other throw is unexpected: the message is not
- * committed and is delivered again.
+ * can never be decoded (dead-lettered as UNDECODABLE); any other throw is unexpected: the
+ * message is not committed and is delivered again after a backoff.
  */
 export type MessageHandler = (message: InboundMessage, context: MessageContext) => Promise<Disposition>;

@@ -104,7 +104,8 @@ export async function processMessage(
     disposition = await deps.slots.run(() => deps.handler(inbound, context));
   } catch (error) {
     if (error instanceof InvalidMessageError) {
-      disposition = { kind: 'dead_letter', reason: error.reason, code: error.code };
+      // Thrown while reading the bytes (the codec): the message can never be decoded.
+      disposition = { kind: 'dead_letter', reason: error.reason, code: 'UNDECODABLE' };
     } else {
       logger.error(
         { err: error, ...coordinates, attempt },
@@ -168,10 +169,11 @@ export async function processMessage(
           { ...coordinates, attempt, code: disposition.code, reason: disposition.reason },
           'message sent to the dead-letter topic',
         );
-        deps.metrics?.deadLetters.inc({ reason: disposition.code });
+        deps.metrics?.deadLetters.inc({ reason: disposition.code.toLowerCase() });
         deps.metrics?.messagesProcessed.inc({ outcome: 'dead_lettered' });
         return { kind: 'done' };
       case 'pause':
+        deps.metrics?.messagesProcessed.inc({ outcome: 'paused' });
         return { kind: 'paused', reason: disposition.reason };
     }
   } catch (error) {

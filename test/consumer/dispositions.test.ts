@@ -42,7 +42,7 @@ describe('message dispositions', () => {
         throw new InvalidMessageError('value is not JSON', { cause: error });
       }
       if (value.title.startsWith('{'))
-        return Promise.resolve(deadLetter('film.title looks like a MongoDB operator', 'VALIDATION_FAILED'));
+        return Promise.resolve(deadLetter('film.title looks like a MongoDB operator', 'INVALID_FIELD'));
       handled.push(value.seq);
       return Promise.resolve(done());
     });
@@ -58,7 +58,7 @@ describe('message dispositions', () => {
     const [first, second] = dead.map(headersOf);
     expect(first).toMatchObject({
       'x-dlq-reason': 'value is not JSON',
-      'x-dlq-error-code': 'INVALID_MESSAGE',
+      'x-dlq-error-code': 'UNDECODABLE',
       'x-original-topic': world.topics.input,
       'x-original-partition': String(dead[0]!.partition),
       'x-original-offset': '0',
@@ -67,12 +67,12 @@ describe('message dispositions', () => {
     expect(Number.isNaN(Date.parse(first!['x-dlq-at']!))).toBe(false);
     expect(second).toMatchObject({
       'x-dlq-reason': 'film.title looks like a MongoDB operator',
-      'x-dlq-error-code': 'VALIDATION_FAILED',
+      'x-dlq-error-code': 'INVALID_FIELD',
       'x-original-offset': '1',
     });
     expect(handled).toEqual([2]);
-    expect(await counterValue(world.metrics.deadLetters, { reason: 'INVALID_MESSAGE' })).toBe(1);
-    expect(await counterValue(world.metrics.deadLetters, { reason: 'VALIDATION_FAILED' })).toBe(1);
+    expect(await counterValue(world.metrics.deadLetters, { reason: 'undecodable' })).toBe(1);
+    expect(await counterValue(world.metrics.deadLetters, { reason: 'invalid_field' })).toBe(1);
     const partition = dead[0]!.partition;
     await eventually('all three offsets committed', async () =>
       (await world.committed()).get(partition) === 3 ? true : undefined,
@@ -106,9 +106,7 @@ describe('message dispositions', () => {
       });
       if (key === 'tt0110912' && context.attemptsExhausted) return Promise.resolve(done());
       // The second key ignores exhaustion: the runner must dead-letter it rather than loop.
-      return Promise.resolve(
-        retry('TMDb answered 503', { code: 'upstream_transient', source: 'tmdb', delayMs: 400 }),
-      );
+      return Promise.resolve(retry('TMDb answered 503', { code: 'transient', source: 'tmdb', delayMs: 400 }));
     });
 
     await eventually('both keys through three attempts', () => (seen.length >= 6 ? true : undefined));
@@ -144,9 +142,7 @@ describe('message dispositions', () => {
       'x-original-topic': world.topics.input,
     });
     expect(headersOf(dead!)['x-dlq-reason']).toMatch(/retries exhausted after 3 attempts: TMDb answered 503/);
-    expect(await counterValue(world.metrics.retries, { source: 'tmdb', reason: 'upstream_transient' })).toBe(
-      4,
-    );
+    expect(await counterValue(world.metrics.retries, { source: 'tmdb', reason: 'transient' })).toBe(4);
   });
 
   it('when a handler reports an operator problem, then consumption pauses, health turns unhealthy and later messages wait until resume', async () => {

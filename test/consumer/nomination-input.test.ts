@@ -13,15 +13,39 @@ function codecReturning(record: unknown) {
 describe('readNomination', () => {
   it('when the record decodes and validates, then the nomination comes back', async () => {
     const [nomination] = cannesNominations(2019);
-    await expect(readNomination(codecReturning(nomination), Buffer.from([0]))).resolves.toEqual(nomination);
+    await expect(readNomination(codecReturning(nomination), Buffer.from([0]))).resolves.toEqual({
+      ok: true,
+      nomination,
+    });
   });
 
-  it('when the decoded record is poisoned, then it throws InvalidMessageError naming the field', async () => {
+  it('when the decoded record is poisoned, then the answer is an INVALID_FIELD dead letter naming the field', async () => {
     const [nomination] = cannesNominations(2019);
     const poisoned = { ...nomination, film: { ...nomination!.film, title: '{"$ne": null}' } };
-    const read = readNomination(codecReturning(poisoned), Buffer.from([0]));
-    await expect(read).rejects.toBeInstanceOf(InvalidMessageError);
-    await expect(read).rejects.toThrow(/invalid nomination at film\.title: .*"\$" key/);
+    const read = await readNomination(codecReturning(poisoned), Buffer.from([0]));
+    expect(read).toEqual({
+      ok: false,
+      disposition: {
+        kind: 'dead_letter',
+        code: 'INVALID_FIELD',
+        reason: expect.stringMatching(/^invalid nomination at film\.title: .*"\$" key/),
+      },
+    });
+  });
+
+  it('when the bytes do not decode, then the answer is an UNDECODABLE dead letter with the reason of the codec', async () => {
+    const read = await readNomination(
+      codecReturning(new InvalidMessageError('value does not start with the Confluent magic byte 0')),
+      Buffer.from('x'),
+    );
+    expect(read).toEqual({
+      ok: false,
+      disposition: {
+        kind: 'dead_letter',
+        code: 'UNDECODABLE',
+        reason: 'value does not start with the Confluent magic byte 0',
+      },
+    });
   });
 
   it('when the registry is down, then the retryable registry error passes through (not a dead letter)', async () => {
