@@ -19,6 +19,8 @@ export type CachedLookup<T> = { kind: 'found'; value: T } | { kind: 'not_found';
 export type CacheEntry<T> = CachedLookup<T> & { storedAt: Date; expiresAt: Date };
 
 interface CacheDocument {
+  /** `<source>:<identifier>`: FerretDB pushes `_id` equality down to its storage, other fields it scans. */
+  _id: string;
   source: SourceName;
   identifier: string;
   kind: 'found' | 'not_found';
@@ -28,6 +30,8 @@ interface CacheDocument {
 }
 
 const hour = 3600 * 1000;
+
+const cacheId = (source: SourceName, identifier: string): string => `${source}:${identifier}`;
 
 export class LookupCache {
   private readonly entries: Collection<CacheDocument>;
@@ -41,7 +45,7 @@ export class LookupCache {
 
   /** The unexpired entry, or null. `T` is the caller's promise about what it stored. */
   async get<T>(source: SourceName, identifier: string, now = new Date()): Promise<CacheEntry<T> | null> {
-    const doc = await this.entries.findOne({ source, identifier, expiresAt: { $gt: now } });
+    const doc = await this.entries.findOne({ _id: cacheId(source, identifier), expiresAt: { $gt: now } });
     if (doc === null) return null;
     const base = { storedAt: doc.storedAt, expiresAt: doc.expiresAt };
     if (doc.kind === 'found') return { kind: 'found', value: doc.value as T, ...base };
@@ -52,21 +56,21 @@ export class LookupCache {
   async set<T>(source: SourceName, identifier: string, result: CachedLookup<T>, now = new Date()): Promise<Date> {
     const lifetime = result.kind === 'found' ? this.ttl.hitTtlDays * 24 * hour : this.ttl.missTtlHours * hour;
     const expiresAt = new Date(now.getTime() + lifetime);
-    const fields: Partial<CacheDocument> = { kind: result.kind, storedAt: now, expiresAt };
+    const fields: Partial<CacheDocument> = { source, identifier, kind: result.kind, storedAt: now, expiresAt };
     const update = result.value === undefined ? { $set: fields, $unset: { value: '' as const } } : { $set: { ...fields, value: result.value } };
     try {
-      await this.entries.updateOne({ source, identifier }, update, { upsert: true });
+      await this.entries.updateOne({ _id: cacheId(source, identifier) }, update, { upsert: true });
     } catch (error) {
       // Two instances inserted the same key at once: the other one won, overwrite it.
       if (!isDuplicateKeyError(error)) throw error;
-      await this.entries.updateOne({ source, identifier }, update);
+      await this.entries.updateOne({ _id: cacheId(source, identifier) }, update);
     }
     return expiresAt;
   }
 
   /** Forgets one entry (a curator fixed the film, or a test). */
   async delete(source: SourceName, identifier: string): Promise<void> {
-    await this.entries.deleteOne({ source, identifier });
+    await this.entries.deleteOne({ _id: cacheId(source, identifier) });
   }
 
   /** Deletes expired entries where the server has no TTL index; returns how many. */

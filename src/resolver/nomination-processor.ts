@@ -2,8 +2,6 @@ import { filmKey } from '../domain/film-key.js';
 import type { MovieResolvedEvent, MovieStubEvent } from '../domain/movie-events.js';
 import type { SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
-import { validateNomination } from '../domain/nomination-validation.js';
-import { InvalidMessageError } from '../errors.js';
 import type { HealthState } from '../http/health-state.js';
 import type { Logger } from '../logger.js';
 import type { ResolverMetrics } from '../metrics/metrics.js';
@@ -25,7 +23,8 @@ export interface EventPublisher {
 }
 
 export interface ProcessorDeps {
-  decode(value: Buffer | null): Promise<unknown>;
+  /** Decodes and validates the bytes; what can never be processed comes back with its reason. */
+  readNomination(value: Buffer | null): Promise<{ ok: true; nomination: Nomination } | { ok: false; reason: string; code: string }>;
   chain: ResolutionChain;
   store: ResolutionStore;
   events: EventPublisher;
@@ -71,34 +70,25 @@ export class NominationProcessor {
     this.log = deps.logger.child({ component: 'processor' });
   }
 
+  /** A poisoned message comes back as dead_letter; the consumer owns the retry and dead-letter metrics. */
   async process(value: Buffer | null, context: MessageContext): Promise<ProcessResult> {
-    let record: unknown;
-    try {
-      record = await this.deps.decode(value);
-    } catch (error) {
-      if (error instanceof InvalidMessageError) return this.deadLetter('undecodable', error.reason);
-      throw error;
-    }
-    const validation = validateNomination(record);
-    if (!validation.ok) return this.deadLetter('invalid_field', `${validation.field}: ${validation.reason}`);
-    const nomination = validation.nomination;
+    const input = await this.deps.readNomination(value);
+    if (!input.ok) return { kind: 'dead_letter', reason: input.reason, code: input.code };
+    const nomination = input.nomination;
 
     const result = await this.deps.chain.resolve(toQuery(nomination), { critical: nomination.critical, attempt: context.attempt });
     this.countSkips(result);
     switch (result.kind) {
       case 'retry': {
         const delayMs = retryDelayMs(context.attempt, this.deps.retry.baseDelayMs, this.deps.retry.maxDelayMs ?? 60_000, result.retryAfterMs);
-        this.deps.metrics?.retries.inc({ source: result.source, reason: /circuit/.test(result.reason) ? 'circuit_open' : 'transient' });
-        this.deps.metrics?.messagesProcessed.inc({ outcome: 'retried' });
         this.log.warn({ nominationId: nomination.nominationId, source: result.source, reason: result.reason, attempt: context.attempt, delayMs }, 'transient failure: nomination goes to the retry topic');
         return { kind: 'retry', reason: result.reason, delayMs, source: result.source };
       }
       case 'dead_letter':
-        return this.deadLetter('retries_exhausted', `${result.source}: ${result.reason}`);
+        return { kind: 'dead_letter', reason: `${result.source}: ${result.reason}`, code: 'retries_exhausted' };
       case 'auth_failed': {
         const reason = `${result.source} rejected the API key (${result.reason}); fix its key variable and restart`;
         this.deps.metrics?.upstreamAuthFailures.inc({ source: result.source });
-        this.deps.metrics?.messagesProcessed.inc({ outcome: 'paused' });
         this.deps.health?.setProblem(`source:${result.source}`, reason);
         this.log.error({ source: result.source, nominationId: nomination.nominationId }, 'upstream auth failure: consumption paused');
         return { kind: 'pause', reason };
@@ -174,12 +164,5 @@ export class NominationProcessor {
       const reason = step.result === 'skipped' ? step.reasonForFallback : step.result === 'disabled' || step.result === 'critical_only' || step.result === 'not_configured' ? step.result : undefined;
       if (reason) this.deps.metrics?.tierSkipped.inc({ source: step.source, reason });
     }
-  }
-
-  private deadLetter(code: string, reason: string): ProcessResult {
-    this.deps.metrics?.deadLetters.inc({ reason: code });
-    this.deps.metrics?.messagesProcessed.inc({ outcome: 'dead_lettered' });
-    this.log.warn({ code, reason }, 'invalid message goes to the dead-letter topic');
-    return { kind: 'dead_letter', reason, code };
   }
 }

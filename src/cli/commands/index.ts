@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerRun } from './run.js';
 import { register as registerStack } from './stack.js';
 import { register as registerTwin } from './twin.js';
 
@@ -6,6 +7,7 @@ import { register as registerTwin } from './twin.js';
  * Each sub-command lives in its own file and exports `register(program)`; add it here.
  */
 export function registerCommands(program: Command): void {
+  registerRun(program);
   registerStack(program);
   registerTwin(program);
 }

@@ -1,0 +1,196 @@
+import type { Registry } from 'prom-client';
+import type { Config } from './config.js';
+import { readNomination } from './consumer/nomination-input.js';
+import { startConsumerRunner, type ConsumerRunner } from './consumer/consumer-runner.js';
+import type { Disposition, MessageHandler } from './consumer/disposition.js';
+import type { SourceName } from './domain/movie.js';
+import { HealthState } from './http/health-state.js';
+import { startOpsServer, type OpsServer } from './http/server.js';
+import { AvroCodec, createSchemaRegistry } from './kafka/avro-codec.js';
+import { createKafka } from './kafka/client.js';
+import { createIdempotentProducer, sendEncoded } from './kafka/producer.js';
+import { ensureTopics, serviceTopics } from './kafka/topics.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type ResolverMetrics } from './metrics/metrics.js';
+import { connectMongo, type MongoConnection } from './mongo/connect.js';
+import { ensureIndexes } from './persistence/indexes.js';
+import { LookupCache } from './persistence/lookup-cache.js';
+import { MongoResolutionStore } from './persistence/mongo-resolution-store.js';
+import { SharedRateLimiter } from './persistence/rate-limiter.js';
+import { budgetPort, cachePort } from './persistence/resolver-ports.js';
+import { budgetsFromConfig, SpendLedger } from './persistence/spend-ledger.js';
+import { ResolutionChain } from './resolver/chain.js';
+import { GuardedSource } from './resolver/guarded-source.js';
+import { NominationProcessor, type EventPublisher, type ProcessResult } from './resolver/nomination-processor.js';
+import { startHousekeeping, type Housekeeping } from './service/housekeeping.js';
+import { createSources } from './sources/create-sources.js';
+
+/** How many paid requests one lookup of a source can make at most (reserved up front). */
+const maxRequestsPerLookup: Record<SourceName, number> = { tmdb: 12, omdb: 2, imdb: 1 };
+
+/** A running resolver: the consumer, the ops server and the clients it owns. */
+export interface Service {
+  health: HealthState;
+  metrics: ResolverMetrics;
+  ops: OpsServer;
+  consumer: ConsumerRunner;
+  mongo: MongoConnection;
+  store: MongoResolutionStore;
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  logger: Logger;
+  registry: Registry;
+  /** Start the /metrics server (default true; tests running several instances may turn it off). */
+  opsServer?: boolean;
+  /** Run the periodic gauges, expiry and escalation jobs (default true). */
+  housekeeping?: boolean;
+}
+
+function toDisposition(result: ProcessResult): Disposition {
+  switch (result.kind) {
+    case 'done':
+      return { kind: 'done' };
+    case 'retry':
+      return { kind: 'retry', reason: result.reason, code: 'upstream_transient', source: result.source, delayMs: result.delayMs };
+    case 'dead_letter':
+      return { kind: 'dead_letter', reason: result.reason, code: result.code };
+    case 'pause':
+      return { kind: 'pause', reason: result.reason };
+  }
+}
+
+/**
+ * Wires the resolver from its configuration: every client is built here and passed down
+ * (no singletons), and stop() closes them in reverse order.
+ */
+export async function startService(config: Config, options: ServiceOptions): Promise<Service> {
+  const { logger, registry } = options;
+  const log = logger.child({ component: 'service' });
+  const metrics = createMetrics(registry);
+  const health = new HealthState();
+  const closers: { name: string; close: () => Promise<unknown> }[] = [];
+  const closeAll = async () => {
+    for (const { name, close } of closers.reverse()) {
+      await close().catch((err: unknown) => log.warn({ err, part: name }, 'close failed'));
+    }
+  };
+
+  try {
+    const ops = options.opsServer === false ? undefined : await startOpsServer({ port: config.http.port, registry, health, logger });
+    if (ops) closers.push({ name: 'ops server', close: () => ops.close() });
+
+    const mongo = await connectMongo(config.mongo);
+    closers.push({ name: 'mongo', close: () => mongo.close() });
+    await ensureIndexes(mongo.db);
+
+    const kafka = createKafka(config.kafka, { logger });
+    await ensureTopics(kafka, serviceTopics(config.kafka), logger);
+    const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), logger.child({ component: 'codec' }));
+    await codec.registerAll(config.kafka.topics);
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    closers.push({ name: 'producer', close: () => producer.disconnect() });
+
+    const limiter = new SharedRateLimiter(mongo.db, { perSecond: { tmdb: config.sources.tmdb.ratePerSecond, omdb: config.sources.omdb.ratePerSecond, imdb: config.sources.zyte.ratePerSecond } });
+    const sources = createSources(config, logger, {
+      // Short in-process retries ride out a blip; longer trouble goes through the retry topic.
+      retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 2_000 },
+      beforeRequest: async (source) => {
+        const permit = await limiter.acquire(source);
+        if (!permit.acquired) throw new Error(`${source}: no rate-limit slot within the wait limit`);
+      },
+    });
+    const ledger = new SpendLedger(mongo.db, budgetsFromConfig(config.sources));
+    const cache = cachePort(new LookupCache(mongo.db, config.cache));
+    const budget = budgetPort(ledger);
+    const guarded = new Map<SourceName, GuardedSource>();
+    for (const name of config.chain.order) {
+      guarded.set(
+        name,
+        new GuardedSource(sources[name], {
+          cache,
+          budget,
+          maxRequestsPerLookup: maxRequestsPerLookup[name],
+          breaker: { errorThresholdPercentage: 50, resetTimeoutMs: 10_000, volumeThreshold: 10 },
+          metrics,
+          logger: logger.child({ component: 'guard', source: name }),
+        }),
+      );
+    }
+    closers.push({ name: 'breakers', close: () => Promise.resolve([...guarded.values()].forEach((g) => g.shutdown())) });
+    const chain = new ResolutionChain(guarded, {
+      tiers: { order: config.chain.order, disabled: config.chain.disabled, criticalOnly: config.chain.criticalOnly },
+      acceptThreshold: config.chain.acceptThreshold,
+      reviewThreshold: config.chain.reviewThreshold,
+      maxAttempts: config.chain.retry.maxAttempts,
+      exhaustedPolicy: config.chain.retry.exhaustedPolicy,
+    });
+
+    const store = new MongoResolutionStore(mongo.db);
+    const events: EventPublisher = {
+      resolved: async (key, event) => {
+        await sendEncoded(producer, config.kafka.topics.resolved, [{ key, value: await codec.encode('movieResolved', event) }]);
+      },
+      stub: async (key, event) => {
+        await sendEncoded(producer, config.kafka.topics.stub, [{ key, value: await codec.encode('movieStub', event) }]);
+      },
+    };
+    const processor = new NominationProcessor({
+      readNomination: async (value) => {
+        const input = await readNomination(codec, value);
+        if (input.ok) return input;
+        const { disposition } = input;
+        return { ok: false, reason: 'reason' in disposition ? disposition.reason : 'invalid message', code: disposition.kind === 'dead_letter' ? disposition.code : 'INVALID_MESSAGE' };
+      },
+      chain,
+      store,
+      events,
+      metrics,
+      health,
+      logger,
+      retry: { maxAttempts: config.chain.retry.maxAttempts, baseDelayMs: config.chain.retry.baseDelayMs },
+    });
+    const handler: MessageHandler = async (message, context) =>
+      toDisposition(await processor.process(message.value, { attempt: context.attempt, origin: `${context.topic}/${context.partition}/${context.offset}` }));
+
+    const consumer = await startConsumerRunner({
+      kafka,
+      groupId: config.kafka.groupId,
+      topics: { input: config.kafka.topics.nominations, retry: config.kafka.topics.retry, dlq: config.kafka.topics.dlq },
+      concurrency: config.chain.concurrency,
+      handler,
+      logger,
+      metrics,
+      health,
+      retry: config.chain.retry,
+      producer,
+    });
+    closers.push({ name: 'consumer', close: () => consumer.stop() });
+
+    const housekeeping: Housekeeping | undefined =
+      options.housekeeping === false ? undefined : startHousekeeping({ db: mongo.db, ledger, store, metrics, config, logger });
+    if (housekeeping) closers.push({ name: 'housekeeping', close: () => housekeeping.stop() });
+
+    health.setReady(true);
+    log.info({ groupId: config.kafka.groupId, tiers: config.chain.order, concurrency: config.chain.concurrency }, 'resolver started');
+    const placeholderOps: OpsServer = { url: '', port: 0, close: () => Promise.resolve() };
+    return {
+      health,
+      metrics,
+      ops: ops ?? placeholderOps,
+      consumer,
+      mongo,
+      store,
+      stop: async () => {
+        health.setReady(false);
+        await closeAll();
+        log.info('resolver stopped');
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
