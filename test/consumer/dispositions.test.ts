@@ -79,6 +79,45 @@ describe('message dispositions', () => {
     );
   });
 
+  it('when the dead-letter copy cannot be produced (connection lost), then the message stays uncommitted and is dead-lettered once Kafka answers again', async () => {
+    const world = await runnerWorld();
+    await world.produce([{ key: 'tt0110912', value: { title: '$where' }, partition: 2 }]);
+    let failuresLeft = 2;
+    // The world's producer stands in for the runner's own; the first sends fail as on a lost connection.
+    const flaky = {
+      send: (record: Parameters<typeof world.producer.send>[0]) =>
+        failuresLeft-- > 0
+          ? Promise.reject(new Error('Connection error: socket hang up'))
+          : world.producer.send(record),
+    } as unknown as typeof world.producer;
+    let calls = 0;
+    await world.start(
+      () => {
+        calls++;
+        return Promise.resolve(deadLetter('film.title starts with "$"', 'INVALID_FIELD'));
+      },
+      { producer: flaky },
+    );
+
+    const [dead] = await consumeN(world.kafka, world.topics.dlq, 1);
+    expect(json(dead!.value)).toEqual({ title: '$where' });
+    expect(calls).toBe(3);
+    await eventually('the offset committed once the copy is acknowledged', async () =>
+      (await world.committed()).get(2) === 1 ? true : undefined,
+    );
+    const errors = world.logs.lines.filter(
+      (l) => l.msg === 'could not publish the retry or dead-letter copy; the message will be delivered again',
+    );
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatchObject({
+      partition: 2,
+      offset: '0',
+      disposition: 'dead_letter',
+      detail: 'Connection error: socket hang up',
+    });
+    expect(await counterValue(world.metrics.messagesProcessed, { outcome: 'failed' })).toBe(2);
+  });
+
   it('when a handler asks for a retry, then a copy with attempt and not-before goes to the retry topic and comes back as the next attempt until attempts run out', async () => {
     const world = await runnerWorld();
     await world.produce([
