@@ -41,11 +41,42 @@ describe('consumer runner', () => {
     expect(maxInFlight).toBeGreaterThan(1);
     expect(maxInFlight).toBeLessThanOrEqual(4);
     // Every offset committed once the work is done.
-    const ends = await world.ends();
-    await eventually('offsets committed to the end', async () => {
-      const committed = await world.committed();
-      return [...ends].every(([p, end]) => committed.get(p) === end) ? true : undefined;
-    });
+    await world.allCommitted();
+  });
+
+  it('when a second instance joins mid-run, then the rebalance loses nothing and one key never runs on both at once', async () => {
+    const world = await runnerWorld();
+    const films = cannesNominations(1997).slice(0, 6);
+    // Enough work (48 × 250 ms over 4 slots) that the second instance joins while it runs.
+    const messages = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((seq) =>
+      films.map((n) => ({ key: n.film.imdbId!, value: { seq } })),
+    );
+    await world.produce(messages);
+
+    const events: { key: string; seq: number; edge: 'start' | 'end'; instance: string }[] = [];
+    const handlerOf = (instance: string) => async (message: InboundMessage) => {
+      const key = message.key!.toString();
+      const { seq } = json(message.value) as { seq: number };
+      events.push({ key, seq, edge: 'start', instance });
+      await sleep(250);
+      events.push({ key, seq, edge: 'end', instance });
+      return done();
+    };
+    await world.start(handlerOf('a'));
+    await eventually('a few messages handled by the first instance', () =>
+      events.length >= 6 ? true : undefined,
+    );
+    await world.start(handlerOf('b'));
+
+    await world.allCommitted(45_000);
+    const handled = new Set(events.filter((e) => e.edge === 'end').map((e) => `${e.key}:${e.seq}`));
+    expect(handled.size).toBe(messages.length);
+    for (const film of films) {
+      const ofKey = events.filter((e) => e.key === film.film.imdbId);
+      // Strict alternation start/end: no two messages of one key ever overlap, on any instance.
+      expect(ofKey.map((e) => e.edge)).toEqual(ofKey.map((_, i) => (i % 2 === 0 ? 'start' : 'end')));
+    }
+    expect(new Set(events.map((e) => e.instance))).toEqual(new Set(['a', 'b']));
   });
 
   it('when a handler throws unexpectedly, then that offset is not committed and a restarted runner handles it', async () => {

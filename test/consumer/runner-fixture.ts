@@ -50,6 +50,8 @@ export interface RunnerWorld {
   start(handler: MessageHandler, overrides?: Partial<ConsumerRunnerOptions>): Promise<ConsumerRunner>;
   /** The group's committed offset per partition of a topic (-1 when none). */
   committed(topic?: string): Promise<Map<number, number>>;
+  /** Waits until the group committed every partition of the input topic up to its end. */
+  allCommitted(timeoutMs?: number): Promise<void>;
   /** The end offset (high watermark) per partition of a topic. */
   ends(topic?: string): Promise<Map<number, number>>;
 }
@@ -112,6 +114,21 @@ export async function runnerWorld(): Promise<RunnerWorld> {
     committed: async (topic = topics.input) => {
       const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
       return new Map((offsets?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    },
+    allCommitted: async (timeoutMs = 20_000) => {
+      const ends = new Map(
+        (await admin.fetchTopicOffsets(topics.input)).map((p) => [p.partition, Number(p.high)]),
+      );
+      await eventually(
+        'offsets committed to the end of every partition',
+        async () => {
+          const [offsets] = await admin.fetchOffsets({ groupId, topics: [topics.input] });
+          const committed = new Map((offsets?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+          // An empty partition has nothing to commit.
+          return [...ends].every(([p, end]) => end === 0 || committed.get(p) === end) ? true : undefined;
+        },
+        timeoutMs,
+      );
     },
     ends: async (topic = topics.input) =>
       new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)])),
