@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadStackConfig } from '../../config.js';
 import { shownPath } from '../../stack/health.js';
+import type { ServiceName } from '../../stack/service.js';
 import { createLocalStack, type ServiceStatus } from '../../stack/stack.js';
 
 /** `stack up|down|status|env`: the local Kafka, FerretDB and schema registry (no Docker). */
@@ -16,27 +17,29 @@ export function register(program: Command): void {
 
   stack
     .command('up')
+    .argument('[services...]', `only these: ${serviceNames.join(', ')}`)
     .description(
       'Start every service that is not healthy yet (fetching and building prerequisites on first use)',
     )
-    .action(async () => {
+    .action(async (services: string[]) => {
       const started = Date.now();
       const local = createLocalStack(loadStackConfig(), print);
-      const results = await local.up();
+      const results = await local.up(chosen(services));
       const fresh = results.filter((r) => r.action === 'started').length;
       print(
         fresh === 0
           ? 'stack: already up, nothing started'
           : `stack: up in ${((Date.now() - started) / 1000).toFixed(1)} s (${fresh} service(s) started)`,
       );
-      printEnv(results, print);
+      printEnv(local.services, print);
     });
 
   stack
     .command('down')
+    .argument('[services...]', `only these: ${serviceNames.join(', ')}`)
     .description('Stop the processes the stack started; data under .stack/ is kept')
-    .action(async () => {
-      await createLocalStack(loadStackConfig(), print).down();
+    .action(async (services: string[]) => {
+      await createLocalStack(loadStackConfig(), print).down(chosen(services));
     });
 
   stack
@@ -51,9 +54,20 @@ export function register(program: Command): void {
   stack
     .command('env')
     .description('Print the variables that point the service and the tests at the local stack')
-    .action(async () => {
-      printEnv(await createLocalStack(loadStackConfig()).status(), print);
+    .action(() => {
+      printEnv(createLocalStack(loadStackConfig()).services, print);
     });
+}
+
+const serviceNames: ServiceName[] = ['kafka', 'ferretdb', 'registry'];
+
+/** The services named on the command line (all when none), refusing unknown names. */
+function chosen(names: string[]): ServiceName[] | undefined {
+  if (names.length === 0) return undefined;
+  const unknown = names.filter((n) => !serviceNames.includes(n as ServiceName));
+  if (unknown.length > 0)
+    throw new Error(`unknown service ${unknown.join(', ')}; expected ${serviceNames.join(', ')}`);
+  return names as ServiceName[];
 }
 
 /** One aligned line per service. */
@@ -66,8 +80,8 @@ export function formatStatus(statuses: ServiceStatus[]): string[] {
   });
 }
 
-function printEnv(statuses: ServiceStatus[], print: (line: string) => void): void {
-  const address = (name: string): string => statuses.find((s) => s.name === name)?.address ?? '';
+function printEnv(services: { name: ServiceName; address: string }[], print: (line: string) => void): void {
+  const address = (name: ServiceName): string => services.find((s) => s.name === name)?.address ?? '';
   print(`KAFKA_BROKERS=${address('kafka')}`);
   print(`MONGODB_URI=${address('ferretdb')}`);
   print(`SCHEMA_REGISTRY_URL=${address('registry')}`);
