@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, Producer, RecordMetadata } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Producer, type RecordMetadata } from 'kafkajs';
 import { FestivalResolverError } from '../errors.js';
 
 /** Producer options; `retries` bounds how long a send keeps trying before it fails. */
@@ -20,6 +20,8 @@ export function createIdempotentProducer(kafka: Kafka, options: IdempotentProduc
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    // Murmur2 like the Java client, so keys land where other producers put them (and no v2 warning).
+    createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: options.retries ?? 15, initialRetryTime: 300, maxRetryTime: 10_000 },
   });
 }

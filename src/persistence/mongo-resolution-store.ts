@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
+import type { ImportType, SourceName } from '../domain/movie.js';
+import type { Nomination } from '../domain/nomination.js';
+import type { TierStep } from '../resolver/chain.js';
 import { announcedState, type ResolutionRecord, type ResolutionStore, type StoredMovie } from '../resolver/resolution-store.js';
 import { collectionNames } from './collections.js';
 import { attemptRecordFrom, LookupMetricsRepository } from './lookup-metrics-repository.js';
@@ -40,22 +43,7 @@ export class MongoResolutionStore implements ResolutionStore {
     if (upsert.previousKey !== undefined) await this.nominations.relinkMovie(upsert.previousKey, document.key, now);
     await this.nominations.record(nomination, document.key, now);
 
-    const attempts = record.steps.flatMap((step) =>
-      step.attempts.map((attempt) =>
-        attemptRecordFrom(attempt, {
-          attemptId: randomUUID(),
-          fallback_level: step.level,
-          confidence: step.confidence ?? null,
-          movie_found: step.result === 'found',
-          movie_created: upsert.created && step.reasonForFallback === null,
-          import_type: document.importType,
-          source_hierarchy: document.dataSourceHierarchy,
-          festival: nomination.festival,
-          reason_for_fallback: step.reasonForFallback,
-        }),
-      ),
-    );
-    if (attempts.length > 0) await this.metrics.recordAttempts(attempts);
+    await this.writeAttempts(nomination, record.steps, { created: upsert.created, importType: document.importType, hierarchy: document.dataSourceHierarchy });
 
     if (record.review !== undefined) {
       await this.review.open({ movieKey: document.key, reason: record.review.reason, candidates: record.review.candidates, nominationIds: [nomination.nominationId], now });
@@ -64,6 +52,29 @@ export class MongoResolutionStore implements ResolutionStore {
     const needsEvent = document.eventState !== announcedState(document);
     const nominationIds = needsEvent ? (await this.nominations.findByMovie(document.key)).map((n) => n.nominationId) : [nomination.nominationId];
     return { document, created: upsert.created, changed: upsert.changed, needsEvent, nominationIds };
+  }
+
+  async recordAttempts(nomination: Nomination, steps: TierStep[]): Promise<void> {
+    await this.writeAttempts(nomination, steps, undefined);
+  }
+
+  private async writeAttempts(nomination: Nomination, steps: TierStep[], movie: { created: boolean; importType: ImportType; hierarchy: SourceName[] } | undefined): Promise<void> {
+    const attempts = steps.flatMap((step) =>
+      step.attempts.map((attempt) =>
+        attemptRecordFrom(attempt, {
+          attemptId: randomUUID(),
+          fallback_level: step.level,
+          confidence: step.confidence ?? null,
+          movie_found: step.result === 'found',
+          movie_created: movie !== undefined && movie.created && step.reasonForFallback === null,
+          import_type: movie?.importType ?? null,
+          source_hierarchy: movie?.hierarchy ?? [],
+          festival: nomination.festival,
+          reason_for_fallback: step.reasonForFallback ?? (movie === undefined ? step.result : null),
+        }),
+      ),
+    );
+    if (attempts.length > 0) await this.metrics.recordAttempts(attempts);
   }
 
   async markEventPublished(movieKey: string, state: string): Promise<void> {

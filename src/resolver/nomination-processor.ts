@@ -78,6 +78,7 @@ export class NominationProcessor {
 
     const result = await this.deps.chain.resolve(toQuery(nomination), { critical: nomination.critical, attempt: context.attempt });
     this.countSkips(result);
+    if (result.kind === 'retry' || result.kind === 'dead_letter' || result.kind === 'auth_failed') await this.deps.store.recordAttempts(nomination, result.steps);
     switch (result.kind) {
       case 'retry': {
         const delayMs = retryDelayMs(context.attempt, this.deps.retry.baseDelayMs, this.deps.retry.maxDelayMs ?? 60_000, result.retryAfterMs);

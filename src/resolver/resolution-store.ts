@@ -32,6 +32,8 @@ export interface StoredMovie {
  */
 export interface ResolutionStore {
   save(record: ResolutionRecord, now: Date): Promise<StoredMovie>;
+  /** Records the upstream requests of a pass that wrote no movie (retry, dead letter, auth failure): money spent is still spent. */
+  recordAttempts(nomination: Nomination, steps: TierStep[]): Promise<void>;
   /** Called once the movie's event is durable on Kafka. */
   markEventPublished(movieKey: string, state: string): Promise<void>;
 }
