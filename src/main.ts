@@ -3,30 +3,21 @@ import type { Config } from './config.js';
 import { readNomination } from './consumer/nomination-input.js';
 import { startConsumerRunner, type ConsumerRunner } from './consumer/consumer-runner.js';
 import type { Disposition, MessageHandler } from './consumer/disposition.js';
-import type { SourceName } from './domain/movie.js';
 import { HealthState } from './http/health-state.js';
 import { startOpsServer, type OpsServer } from './http/server.js';
 import { AvroCodec, createSchemaRegistry } from './kafka/avro-codec.js';
 import { createKafka } from './kafka/client.js';
-import { createIdempotentProducer, sendEncoded } from './kafka/producer.js';
+import { createIdempotentProducer } from './kafka/producer.js';
 import { ensureTopics, serviceTopics } from './kafka/topics.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type ResolverMetrics } from './metrics/metrics.js';
 import { connectMongo, type MongoConnection } from './mongo/connect.js';
 import { ensureIndexes } from './persistence/indexes.js';
-import { LookupCache } from './persistence/lookup-cache.js';
 import { MongoResolutionStore } from './persistence/mongo-resolution-store.js';
-import { SharedRateLimiter } from './persistence/rate-limiter.js';
-import { budgetPort, cachePort } from './persistence/resolver-ports.js';
-import { budgetsFromConfig, SpendLedger } from './persistence/spend-ledger.js';
-import { ResolutionChain } from './resolver/chain.js';
-import { GuardedSource } from './resolver/guarded-source.js';
-import { NominationProcessor, type EventPublisher, type ProcessResult } from './resolver/nomination-processor.js';
+import { buildChain } from './resolver/build-chain.js';
+import { kafkaEventPublisher } from './resolver/kafka-event-publisher.js';
+import { NominationProcessor, type ProcessResult } from './resolver/nomination-processor.js';
 import { startHousekeeping, type Housekeeping } from './service/housekeeping.js';
-import { createSources } from './sources/create-sources.js';
-
-/** How many paid requests one lookup of a source can make at most (reserved up front). */
-const maxRequestsPerLookup: Record<SourceName, number> = { tmdb: 12, omdb: 2, imdb: 1 };
 
 /** A running resolver: the consumer, the ops server and the clients it owns. */
 export interface Service {
@@ -93,50 +84,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     await producer.connect();
     closers.push({ name: 'producer', close: () => producer.disconnect() });
 
-    const limiter = new SharedRateLimiter(mongo.db, { perSecond: { tmdb: config.sources.tmdb.ratePerSecond, omdb: config.sources.omdb.ratePerSecond, imdb: config.sources.zyte.ratePerSecond } });
-    const sources = createSources(config, logger, {
-      // Short in-process retries ride out a blip; longer trouble goes through the retry topic.
-      retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 2_000 },
-      beforeRequest: async (source) => {
-        const permit = await limiter.acquire(source);
-        if (!permit.acquired) throw new Error(`${source}: no rate-limit slot within the wait limit`);
-      },
-    });
-    const ledger = new SpendLedger(mongo.db, budgetsFromConfig(config.sources));
-    const cache = cachePort(new LookupCache(mongo.db, config.cache));
-    const budget = budgetPort(ledger);
-    const guarded = new Map<SourceName, GuardedSource>();
-    for (const name of config.chain.order) {
-      guarded.set(
-        name,
-        new GuardedSource(sources[name], {
-          cache,
-          budget,
-          maxRequestsPerLookup: maxRequestsPerLookup[name],
-          breaker: { errorThresholdPercentage: 50, resetTimeoutMs: 10_000, volumeThreshold: 10 },
-          metrics,
-          logger: logger.child({ component: 'guard', source: name }),
-        }),
-      );
-    }
-    closers.push({ name: 'breakers', close: () => Promise.resolve([...guarded.values()].forEach((g) => g.shutdown())) });
-    const chain = new ResolutionChain(guarded, {
-      tiers: { order: config.chain.order, disabled: config.chain.disabled, criticalOnly: config.chain.criticalOnly },
-      acceptThreshold: config.chain.acceptThreshold,
-      reviewThreshold: config.chain.reviewThreshold,
-      maxAttempts: config.chain.retry.maxAttempts,
-      exhaustedPolicy: config.chain.retry.exhaustedPolicy,
-    });
+    const built = buildChain(config, { db: mongo.db, logger, metrics });
+    const { chain, ledger } = built;
+    closers.push({ name: 'breakers', close: () => Promise.resolve(built.shutdown()) });
 
     const store = new MongoResolutionStore(mongo.db);
-    const events: EventPublisher = {
-      resolved: async (key, event) => {
-        await sendEncoded(producer, config.kafka.topics.resolved, [{ key, value: await codec.encode('movieResolved', event) }]);
-      },
-      stub: async (key, event) => {
-        await sendEncoded(producer, config.kafka.topics.stub, [{ key, value: await codec.encode('movieStub', event) }]);
-      },
-    };
+    const events = kafkaEventPublisher(producer, codec, config.kafka.topics);
     const processor = new NominationProcessor({
       readNomination: async (value) => {
         const input = await readNomination(codec, value);
