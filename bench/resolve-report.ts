@@ -1,0 +1,41 @@
+import type { RunResult, SourceCalls } from './resolve-run.js';
+
+/** One line of the throughput table. */
+export interface ThroughputRow {
+  label: string;
+  nominations: number;
+  recorded: number;
+  seconds: number;
+  perSecond: number;
+  calls: SourceCalls;
+  /** Seconds each source needs at least for its calls (calls / rate limit). */
+  needs: SourceCalls;
+  ceiling: number;
+  ratio: number;
+}
+
+const pad = (text: string | number, width: number): string => String(text).padStart(width);
+
+export function printThroughput(rows: readonly ThroughputRow[]): void {
+  console.log('\nthroughput (nominations/s) against the ceiling the rate limits allow for the calls made');
+  console.log(`${'run'.padEnd(16)}${pad('noms', 7)}${pad('rec.', 7)}${pad('secs', 8)}${pad('noms/s', 9)}${pad('tmdb calls/s-min', 18)}${pad('omdb', 12)}${pad('zyte', 12)}${pad('ceiling', 9)}${pad('ratio', 7)}`);
+  for (const r of rows) {
+    const need = (calls: number, seconds: number) => `${calls}/${seconds.toFixed(1)}`;
+    console.log(
+      `${r.label.padEnd(16)}${pad(r.nominations, 7)}${pad(r.recorded, 7)}${pad(r.seconds.toFixed(1), 8)}${pad(r.perSecond.toFixed(2), 9)}${pad(need(r.calls.tmdb, r.needs.tmdb), 18)}${pad(need(r.calls.omdb, r.needs.omdb), 12)}${pad(need(r.calls.zyte, r.needs.zyte), 12)}${pad(r.ceiling.toFixed(2), 9)}${pad(r.ratio.toFixed(2), 7)}`,
+    );
+  }
+  console.log('  (per source: calls made / seconds the rate limit needs for them; goal: ratio ≥ 0.9)');
+}
+
+export function printLongRun(result: RunResult, warmup: number): void {
+  const measured = result.nominations - warmup;
+  console.log('\nlong run (films cached after the first pass)');
+  console.log(`  nominations ${result.nominations} (warm-up ${warmup}), recorded ${result.recorded}, ${(result.durationMs / 1000).toFixed(1)} s, ${(result.nominations / (result.durationMs / 1000)).toFixed(1)} noms/s overall`);
+  console.log(`  upstream calls: tmdb ${result.calls.tmdb}, omdb ${result.calls.omdb}, zyte ${result.calls.zyte} (${measured} nominations after the warm-up)`);
+  console.log(`  RSS after warm-up ${result.rss.startMb} MB → end ${result.rss.endMb} MB (×${(result.rss.endMb / result.rss.startMb).toFixed(2)}), peak ${result.rss.peakMb} MB`);
+  console.log(`  heap used after warm-up ${result.rss.heapStartMb} MB → end ${result.rss.heapEndMb} MB`);
+  if (result.samples.length > 0) {
+    console.log('  samples (s: processed, RSS MB): ' + result.samples.map((s) => `${(s.atMs / 1000).toFixed(0)}: ${s.processed}, ${s.rssMb}`).join(' | '));
+  }
+}

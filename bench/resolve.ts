@@ -1,0 +1,152 @@
+/**
+ * npm run bench:resolve [-- --films 300 --nominations 600 --long-run 100000 --skip-long]
+ *
+ * End-to-end throughput of the real service (startService) on the local stack, with a twin
+ * started in-process that has realistic latencies and rate limits (TMDb 40 req/s 30–80 ms,
+ * OMDb 10 req/s ~150 ms, Zyte 5 req/s 1–2 s with occasional 520s):
+ *   1. the lineup through the service as configured (CONSUMER_CONCURRENCY, default 8);
+ *   2. the same lineup one message at a time (CONSUMER_CONCURRENCY=1, one partition at a time);
+ *   3. a long run (≥ 100,000 nominations by default) of the whole Cannes lineup nominated
+ *      many times over, cached after its first pass, with RSS at its start and end.
+ * The ceiling is what the rate limits allow for the calls actually made: for each source,
+ * calls / rate = the seconds it needs at least; ceiling = nominations / max of those.
+ * Each run has its own topics, group and database, removed at the end.
+ */
+import { parseArgs } from 'node:util';
+import { loadStackConfig } from '../src/config.js';
+import { createLocalStack } from '../src/stack/stack.js';
+import { startTwin } from '../src/twin/server.js';
+import type { TwinOptionsInput } from '../src/twin/options.js';
+import { generateWorld } from '../src/twin/world-generator.js';
+import { renominations } from './resolve-lineup.js';
+import { printLongRun, printThroughput, type ThroughputRow } from './resolve-report.js';
+import { measureRun, type RunResult, type StackAddresses } from './resolve-run.js';
+
+const { values: args } = parseArgs({
+  options: {
+    films: { type: 'string', default: '300' },
+    nominations: { type: 'string' },
+    'long-run': { type: 'string', default: '100000' },
+    'skip-long': { type: 'boolean', default: false },
+    'skip-baseline': { type: 'boolean', default: false },
+    concurrency: { type: 'string' },
+    partitions: { type: 'string', default: '6' },
+    seed: { type: 'string', default: '2025' },
+    'no-id-share': { type: 'string', default: '0.1' },
+  },
+});
+
+/** Requests per second the twin allows; the service is configured with the same. */
+const rates = { tmdb: 40, omdb: 10, zyte: 5 };
+
+const realistic: TwinOptionsInput = {
+  tmdb: { latencyMs: 30, jitterMs: 50, rateLimit: { requests: rates.tmdb, windowMs: 1000 } },
+  omdb: { latencyMs: 120, jitterMs: 60, rateLimit: { requests: rates.omdb, windowMs: 1000 } },
+  zyte: { latencyMs: 1000, jitterMs: 1000, rateLimit: { requests: rates.zyte, windowMs: 1000 }, errorRate: 0.03 },
+};
+
+const phases: { name: string; seconds: number }[] = [];
+async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  console.log(`\n▶ ${name}`);
+  try {
+    return await run();
+  } finally {
+    const seconds = (Date.now() - started) / 1000;
+    phases.push({ name, seconds });
+    console.log(`  ${name}: ${seconds.toFixed(1)} s`);
+  }
+}
+
+async function stackUp(): Promise<StackAddresses> {
+  const stack = createLocalStack(loadStackConfig(process.env), (line) => console.log(`  stack: ${line}`));
+  const services = await stack.up();
+  const address = (name: string): string => services.find((s) => s.name === name)?.address ?? '';
+  return { kafkaBrokers: address('kafka'), mongoUri: address('ferretdb'), registryUrl: address('registry') };
+}
+
+function row(result: RunResult): ThroughputRow {
+  const seconds = result.durationMs / 1000;
+  const needs = { tmdb: result.calls.tmdb / rates.tmdb, omdb: result.calls.omdb / rates.omdb, zyte: result.calls.zyte / rates.zyte };
+  const floor = Math.max(needs.tmdb, needs.omdb, needs.zyte);
+  const ceiling = floor > 0 ? result.nominations / floor : Infinity;
+  const perSecond = result.nominations / seconds;
+  return { label: result.label, nominations: result.nominations, recorded: result.recorded, seconds, perSecond, calls: result.calls, needs, ceiling, ratio: perSecond / ceiling };
+}
+
+async function main(): Promise<void> {
+  const films = Number(args.films);
+  const nominations = Number(args.nominations ?? args.films);
+  const seed = Number(args.seed);
+  const baseEnv: Record<string, string> = {
+    TOPIC_PARTITIONS: args.partitions,
+    TMDB_RATE_PER_SECOND: String(rates.tmdb),
+    OMDB_RATE_PER_SECOND: String(rates.omdb),
+    ZYTE_RATE_PER_SECOND: String(rates.zyte),
+    ...(args.concurrency === undefined ? {} : { CONSUMER_CONCURRENCY: args.concurrency }),
+  };
+  const stack = await phase('stack', stackUp);
+  const world = await phase('world', () => Promise.resolve(generateWorld({ seed, size: films })));
+  const lineup = renominations(world, { total: nominations, seed, withoutImdbIdShare: Number(args['no-id-share']) });
+  const twin = await startTwin({ world, options: { seed, ...realistic } });
+  const rows: ThroughputRow[] = [];
+  try {
+    const progress = (line: string) => console.log(line);
+    const configured = await phase(`run: ${lineup.length} nominations, concurrency ${args.concurrency ?? 'default'}`, () =>
+      measureRun({ label: 'service', stack, twin, batches: [lineup], env: baseEnv, progress }),
+    );
+    rows.push(row(configured));
+    printThroughput(rows);
+    if (!args['skip-baseline']) {
+      twin.twin.reset();
+      const baseline = await phase(`baseline: ${lineup.length} nominations one at a time`, () =>
+        measureRun({ label: 'one at a time', stack, twin, batches: [lineup], env: { ...baseEnv, CONSUMER_CONCURRENCY: '1' }, progress }),
+      );
+      rows.push(row(baseline));
+    }
+  } finally {
+    await twin.twin.close();
+  }
+  printThroughput(rows);
+  const first = rows[0];
+  const second = rows[1];
+  if (first !== undefined && second !== undefined) console.log(`speed-up over one at a time: ${(first.perSecond / second.perSecond).toFixed(1)}×`);
+
+  if (!args['skip-long']) {
+    const total = Number(args['long-run']);
+    const fullWorld = generateWorld({ seed });
+    // Latency and limits off: after the first pass every film is cached, so the long run
+    // measures the pipeline's own speed and memory, not upstream waits.
+    const fast = await startTwin({ world: fullWorld, options: { seed } });
+    try {
+      const warm = renominations(fullWorld, { total: fullWorld.answers.length, seed, withoutImdbIdShare: 0 });
+      const rest = renominations(fullWorld, { total, seed, withoutImdbIdShare: 0, startRound: 1 });
+      const result = await phase(`long run: ${warm.length} warm-up + ${rest.length} nominations`, () =>
+        measureRun({
+          label: 'long run',
+          stack,
+          twin: fast,
+          batches: [warm, rest],
+          warmup: warm.length,
+          env: { ...baseEnv, TMDB_RATE_PER_SECOND: '10000', OMDB_RATE_PER_SECOND: '10000', ZYTE_RATE_PER_SECOND: '10000' },
+          progress: (line) => console.log(line),
+          timeoutMs: 4 * 3_600_000,
+        }),
+      );
+      printLongRun(result, warm.length);
+    } finally {
+      await fast.twin.close();
+    }
+  }
+
+  console.log('\nphases:');
+  for (const p of phases) console.log(`  ${p.name.padEnd(60)} ${p.seconds.toFixed(1).padStart(8)} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
