@@ -31,6 +31,11 @@ export interface MovieWrite {
   importType: ImportType;
   confidence: number;
   sources: SourceName[];
+  /**
+   * Data fetched with a curator's locked IDs: passes the `match` lock (other locked fields
+   * still hold) and replaces data that belongs to another film, even at a lower import type.
+   */
+  curated?: boolean;
 }
 
 export interface MergeResult {
@@ -85,6 +90,14 @@ function withIdentity(existing: StoredMovie, write: MovieWrite): StoredMovie {
   });
 }
 
+/** True when two sources' data share an IMDb or TMDb ID (and none contradicts). */
+function sameFilm(a: NormalizedMovie, b: NormalizedMovie): boolean {
+  const { imdbId: ai, tmdbId: at } = a.externalIds;
+  const { imdbId: bi, tmdbId: bt } = b.externalIds;
+  if ((ai !== undefined && bi !== undefined && ai !== bi) || (at !== undefined && bt !== undefined && at !== bt)) return false;
+  return (ai !== undefined && ai === bi) || (at !== undefined && at === bt);
+}
+
 const comparable = (m: StoredMovie): unknown => ({ ...m, updatedAt: undefined, version: undefined });
 
 function result(existing: StoredMovie, candidate: StoredMovie, upgraded: boolean, now: Date): MergeResult {
@@ -100,25 +113,29 @@ function result(existing: StoredMovie, candidate: StoredMovie, upgraded: boolean
 export function mergeMovie(existing: StoredMovie | null, write: MovieWrite, now: Date): MergeResult {
   if (existing === null) return { document: newDocument(write, now), changed: true, upgraded: false };
   const locked = existing.locked;
-  if (locked.includes('match')) return { document: existing, changed: false, upgraded: false };
+  const curated = write.curated === true;
+  if (locked.includes('match') && !curated) return { document: existing, changed: false, upgraded: false };
   const identified = withIdentity(existing, write);
   const from = rank[existing.importType];
   const to = rank[write.importType];
-  if (to < from || (to === from && (write.importType === 'stub' || write.confidence < existing.confidence))) {
+  // The curator's film replaces a wrong match's data outright (its import type included).
+  const wrongData = curated && existing.data !== undefined && write.data !== undefined && !sameFilm(existing.data, write.data);
+  if (!wrongData && (to < from || (to === from && (write.importType === 'stub' || (!curated && write.confidence < existing.confidence))))) {
     return result(existing, identified, false, now);
   }
   const data = write.data === undefined ? existing.data : locked.includes('directors') && existing.data !== undefined ? { ...write.data, directors: existing.data.directors } : write.data;
   const candidate: StoredMovie = compact({
     ...identified,
     imdbId: keep(locked, 'imdbId', identified, write.imdbId),
-    tmdbId: keep(locked, 'tmdbId', identified, write.tmdbId),
+    // A wrong match's TMDb ID goes with its data unless the curator locked it.
+    tmdbId: wrongData && !locked.includes('tmdbId') ? write.tmdbId : keep(locked, 'tmdbId', identified, write.tmdbId),
     title: keep(locked, 'title', identified, write.title),
     originalTitle: keep(locked, 'originalTitle', identified, write.originalTitle),
     year: keep(locked, 'year', identified, write.year),
     data,
     importType: write.importType,
     needsEnrichment: write.importType !== 'full',
-    dataSourceHierarchy: [...new Set([...existing.dataSourceHierarchy, ...write.sources])],
+    dataSourceHierarchy: [...new Set([...(wrongData ? [] : existing.dataSourceHierarchy), ...write.sources])],
     confidence: write.confidence,
   });
   return result(existing, candidate, to > from, now);

@@ -38,6 +38,8 @@ export interface ResolvedWrite {
   /** Sources that contributed, in the order they did. */
   sources: SourceName[];
   now?: Date;
+  /** Fetched with a curator's locked IDs (see MovieWrite.curated). */
+  curated?: boolean;
 }
 
 /** What an upsert did. */
@@ -78,6 +80,7 @@ export class MoviesRepository {
       importType: input.importType,
       confidence: input.confidence,
       sources: input.sources,
+      curated: input.curated,
     });
     return this.upsert(write, input.film, input.now ?? new Date());
   }
