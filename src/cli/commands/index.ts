@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { register as registerBackfill } from './backfill.js';
+import { register as registerReplayDlq } from './replay-dlq.js';
+import { register as registerReport } from './report.js';
+import { register as registerReview } from './review.js';
 import { register as registerRun } from './run.js';
 import { register as registerStack } from './stack.js';
 import { register as registerTwin } from './twin.js';
@@ -10,4 +14,8 @@ export function registerCommands(program: Command): void {
   registerRun(program);
   registerStack(program);
   registerTwin(program);
+  registerReport(program);
+  registerReview(program);
+  registerBackfill(program);
+  registerReplayDlq(program);
 }
