@@ -8,6 +8,7 @@ import type { Nomination } from '../../src/domain/nomination.js';
 import { AvroCodec, createSchemaRegistry, valueSubject } from '../../src/kafka/avro-codec.js';
 import { createIdempotentProducer, sendEncoded } from '../../src/kafka/producer.js';
 import { nominationKey } from '../../src/kafka/message-key.js';
+import { ensureTopics, serviceTopics } from '../../src/kafka/topics.js';
 import { createLogger } from '../../src/logger.js';
 import { startService, type Service } from '../../src/main.js';
 import type { World } from '../../src/twin/world.js';
@@ -98,6 +99,7 @@ export async function startPipeline(init: { world: World; twinOptions?: TwinOpti
 
   const ensureProducer = async () => {
     if (producer === undefined) {
+      await ensureTopics(kafka, serviceTopics(config.kafka), createLogger('silent'));
       producer = createIdempotentProducer(kafka);
       await producer.connect();
       await codec.registerAll(config.kafka.topics);
