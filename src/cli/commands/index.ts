@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerEnrich } from './enrich.js';
 import { register as registerBackfill } from './backfill.js';
 import { register as registerReplayDlq } from './replay-dlq.js';
 import { register as registerReport } from './report.js';
@@ -11,6 +12,7 @@ import { register as registerTwin } from './twin.js';
  * Each sub-command lives in its own file and exports `register(program)`; add it here.
  */
 export function registerCommands(program: Command): void {
+  registerEnrich(program);
   registerRun(program);
   registerStack(program);
   registerTwin(program);
