@@ -1,17 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, Db } from 'mongodb';
 import type { SourceName } from '../domain/movie.js';
-import { appendToLog, type LogEntry } from './append-log.js';
 import { collectionNames } from './collections.js';
+import { isDuplicateKeyError } from './mongo-errors.js';
 
 /**
- * Per-source request rates shared by every instance: a fixed one-second window per source
- * in `rate_limits`, each admitted request an entry of the window's append-only log.
+ * Per-source request rates shared by every instance: a fixed one-second window per source,
+ * cut into blocks of `leaseSize` slots. An instance leases a whole block with one insert
+ * whose unique `_id` is `<source>:<window start>#b<block>` and hands its slots to its own
+ * requests; when the block is used up it leases the next free one, and when every block of
+ * the window is taken it waits for the next window. Blocks never overlap, so all instances
+ * together never exceed the limit; an instance wastes at most one partly used block per
+ * window.
  *
+ * Why blocks and plain inserts: on FerretDB 1.24 only `_id` equality avoids a scan of the
+ * whole collection, and only a unique insert is atomic (updates are not, see
+ * append-log.ts). The earlier design wrote one log entry per request after reading the
+ * log head (a sorted scan), two round trips per upstream request that cost more than the
+ * request itself; a lease is one insert per block and no read.
  * Why not rate-limiter-flexible's RateLimiterMongo: on FerretDB 1.24 it admitted 46 of 90
- * racing requests against 10 points, because it counts with findOneAndUpdate + $inc + upsert,
- * which FerretDB does not apply atomically, and its index (with expireAfterSeconds) cannot be
- * created there. A unique-index insert is atomic on both servers (see append-log.ts).
+ * racing requests against 10 points ($inc + upsert is not atomic there).
  * A fixed window can let up to twice the rate through across a window boundary; upstream
  * ceilings (TMDb ~40 req/s) leave room for that.
  */
@@ -27,27 +35,48 @@ export interface SharedRateLimiterOptions {
   perSecond: Partial<Record<SourceName, number>>;
   /** Give up (acquired: false) rather than wait longer than this. */
   maxWaitMs?: number;
+  /** Slots leased per insert; default an eighth of the limit (at least 1). */
+  leaseSize?: Partial<Record<SourceName, number>>;
   /** Milliseconds since the epoch; tests pin it to keep every request in one window. */
   clock?: () => number;
 }
 
-interface WindowEntry extends LogEntry {
+interface BlockLease {
+  _id: string;
+  scope: string;
+  block: number;
+  slots: number;
   at: Date;
+  expiresAt: Date;
+}
+
+/** This instance's view of one source's current window. */
+interface WindowState {
+  windowStart: number;
+  /** Leased slots not handed out yet. */
+  local: number;
+  nextBlock: number;
+  /** Every block of the window is leased (by anyone). */
+  exhausted: boolean;
+  leasing?: Promise<void>;
 }
 
 const windowMs = 1000;
+/** Leases outlive their window only long enough to be purged cheaply. */
+const retentionMs = 10 * windowMs;
 
 export class SharedRateLimiter {
-  private readonly entries: Collection<WindowEntry>;
+  private readonly leases: Collection<BlockLease>;
   private readonly maxWaitMs: number;
   private readonly clock: () => number;
+  private readonly windows = new Map<SourceName, WindowState>();
   private lastPurge = 0;
 
   constructor(
     db: Db,
     private readonly options: SharedRateLimiterOptions,
   ) {
-    this.entries = db.collection<WindowEntry>(collectionNames.rateLimits);
+    this.leases = db.collection<BlockLease>(collectionNames.rateLimits);
     this.maxWaitMs = options.maxWaitMs ?? 30_000;
     this.clock = options.clock ?? Date.now;
   }
@@ -57,17 +86,29 @@ export class SharedRateLimiter {
     const limit = this.options.perSecond[source];
     const started = this.clock();
     if (limit === undefined) return { acquired: true, waitedMs: 0 };
+    const size = Math.max(1, Math.min(limit, this.options.leaseSize?.[source] ?? Math.ceil(limit / 8)));
+    const blocks = Math.ceil(limit / size);
     await this.purgeExpired();
     for (;;) {
       const now = this.clock();
       const windowStart = now - (now % windowMs);
-      const result = await appendToLog<WindowEntry>(
-        this.entries,
-        `${source}:${windowStart}`,
-        (head) => ((head?.seq ?? 0) >= limit ? null : { at: new Date(now), expiresAt: new Date(windowStart + 60 * windowMs) }),
-        { keep: limit, pruneAfterMs: 60 * windowMs },
-      );
-      if (result.appended) return { acquired: true, waitedMs: this.clock() - started };
+      let state = this.windows.get(source);
+      if (state === undefined || state.windowStart !== windowStart) {
+        state = { windowStart, local: 0, nextBlock: 0, exhausted: false };
+        this.windows.set(source, state);
+      }
+      if (state.local > 0) {
+        state.local -= 1;
+        return { acquired: true, waitedMs: this.clock() - started };
+      }
+      if (!state.exhausted) {
+        // One lease at a time per source: concurrent callers wait for it and share its slots.
+        state.leasing ??= this.lease(source, state, limit, size, blocks).finally(() => {
+          if (state !== undefined) delete state.leasing;
+        });
+        await state.leasing;
+        continue;
+      }
       // Full: sleep to the next window, with jitter so that waiting instances do not all
       // hit the server at the same millisecond.
       const untilNext = windowStart + windowMs - this.clock() + Math.random() * 20;
@@ -76,11 +117,30 @@ export class SharedRateLimiter {
     }
   }
 
-  /** Without TTL indexes (FerretDB) old windows are deleted here, at most every ten seconds per instance. */
+  /** Leases the first free block of the window into `state`, or marks the window exhausted. */
+  private async lease(source: SourceName, state: WindowState, limit: number, size: number, blocks: number): Promise<void> {
+    const scope = `${source}:${state.windowStart}`;
+    while (state.nextBlock < blocks) {
+      const block = state.nextBlock;
+      state.nextBlock += 1;
+      const slots = Math.min(size, limit - block * size);
+      try {
+        await this.leases.insertOne({ _id: `${scope}#b${block}`, scope, block, slots, at: new Date(this.clock()), expiresAt: new Date(state.windowStart + retentionMs) });
+      } catch (error) {
+        if (isDuplicateKeyError(error)) continue;
+        throw error;
+      }
+      state.local += slots;
+      return;
+    }
+    state.exhausted = true;
+  }
+
+  /** Without TTL indexes (FerretDB) old leases are deleted here, at most every ten seconds per instance. */
   private async purgeExpired(): Promise<void> {
     const now = this.clock();
     if (now - this.lastPurge < 10_000) return;
     this.lastPurge = now;
-    await this.entries.deleteMany({ expiresAt: { $lt: new Date(now) } });
+    await this.leases.deleteMany({ expiresAt: { $lt: new Date(now) } });
   }
 }
