@@ -3,6 +3,8 @@ import type { Config } from './config.js';
 import { readNomination } from './consumer/nomination-input.js';
 import { startConsumerRunner, type ConsumerRunner } from './consumer/consumer-runner.js';
 import type { Disposition, MessageHandler } from './consumer/disposition.js';
+import { startEnrichmentScheduler } from './enrichment/enrichment-scheduler.js';
+import { createEnrichmentDeps } from './enrichment/open-enrichment.js';
 import { HealthState } from './http/health-state.js';
 import { startOpsServer, type OpsServer } from './http/server.js';
 import { AvroCodec, createSchemaRegistry } from './kafka/avro-codec.js';
@@ -125,6 +127,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     const housekeeping: Housekeeping | undefined =
       options.housekeeping === false ? undefined : startHousekeeping({ db: mongo.db, ledger, store, metrics, config, logger });
     if (housekeeping) closers.push({ name: 'housekeeping', close: () => housekeeping.stop() });
+
+    if (config.enrichment.enabled) {
+      const enrichment = createEnrichmentDeps(config, { db: mongo.db, store, events, logger, metrics, health });
+      const scheduler = startEnrichmentScheduler(enrichment.deps, { intervalMs: config.enrichment.intervalMinutes * 60_000 });
+      closers.push({ name: 'enrichment', close: () => scheduler.stop().then(() => enrichment.close()) });
+    }
 
     health.setReady(true);
     log.info({ groupId: config.kafka.groupId, tiers: config.chain.order, concurrency: config.chain.concurrency }, 'resolver started');
