@@ -25,7 +25,7 @@ async function fixture() {
     nominations: new NominationsRepository(db),
     enrich: (key) => {
       enriched.push(key);
-      return Promise.resolve();
+      return Promise.resolve('unchanged');
     },
   };
   // A low-confidence film stored as a title-keyed stub, and a stub that every tier failed 40 days ago.
@@ -91,7 +91,7 @@ describe('review actions on a real database', () => {
     expect(table.stdout).toMatch(/ESCALATED/);
     expect(table.stdout).toContain(agentKey);
 
-    const resolved = await runCli(['review', 'resolve', agentKey, '--tmdb', '1220564', '--by', 'ana'], env);
+    const resolved = await runCli(['review', 'resolve', agentKey, '--tmdb', '1220564', '--by', 'ana', '--no-enrich'], env);
     expect(resolved.stderr).toBe('');
     expect(resolved.stdout).toContain(`resolved ${agentKey}`);
     expect((await deps.movies.get(agentKey))?.locked).toEqual(expect.arrayContaining(['match', 'tmdbId']));

@@ -4,7 +4,9 @@ import { loadConfig } from '../../config.js';
 import { MoviesRepository } from '../../persistence/movies-repository.js';
 import { NominationsRepository } from '../../persistence/nominations-repository.js';
 import { ReviewQueueRepository, type ReviewReason, type ReviewStatus } from '../../persistence/review-queue-repository.js';
-import { opsMongo, print } from '../../ops/cli-context.js';
+import { enrichMovie, type EnrichOutcome } from '../../enrichment/enrich-movie.js';
+import { openEnrichment } from '../../enrichment/open-enrichment.js';
+import { opsLogger, opsMongo, print } from '../../ops/cli-context.js';
 import { renderResolved, renderReviewDetails, renderReviewList } from '../../ops/review/render.js';
 import { dismissReview, resolveReview, showReview, type ReviewDeps } from '../../ops/review/review-actions.js';
 import { UsageError } from '../../ops/usage-error.js';
@@ -12,14 +14,34 @@ import { UsageError } from '../../ops/usage-error.js';
 const reasons: ReviewReason[] = ['low_confidence', 'ambiguous', 'all_sources_failed', 'stale_stub'];
 const statuses: ReviewStatus[] = ['open', 'resolved', 'dismissed'];
 
-async function withDeps<T>(work: (deps: ReviewDeps) => Promise<T>): Promise<T> {
+async function withDeps<T>(work: (deps: ReviewDeps) => Promise<T>, options: { enrich?: boolean } = {}): Promise<T> {
   const config = loadConfig();
   const mongo = await opsMongo(config);
+  // Enrichment opens its own chain (sources, budget, rate limits) and a producer for
+  // movie.resolved, so only the command that needs it pays for it.
+  const enrichment = options.enrich === true ? await openEnrichment(config, { logger: opsLogger(config) }) : undefined;
   try {
-    // The enrichment job is not wired here yet (src/enrichment does not exist at this commit).
-    return await work({ reviews: new ReviewQueueRepository(mongo.db), movies: new MoviesRepository(mongo.db), nominations: new NominationsRepository(mongo.db) });
+    const deps: ReviewDeps = { reviews: new ReviewQueueRepository(mongo.db), movies: new MoviesRepository(mongo.db), nominations: new NominationsRepository(mongo.db) };
+    if (enrichment !== undefined) deps.enrich = async (key) => describeOutcome(await enrichMovie(enrichment.deps, key));
+    return await work(deps);
   } finally {
+    await enrichment?.close();
     await mongo.close();
+  }
+}
+
+function describeOutcome(outcome: EnrichOutcome): string {
+  switch (outcome.kind) {
+    case 'upgraded':
+      return `upgraded ${outcome.from} -> ${outcome.to} from ${outcome.source}`;
+    case 'refreshed':
+      return `refreshed from ${outcome.source}`;
+    case 'unchanged':
+    case 'failed':
+    case 'auth_failed':
+      return `${outcome.kind} (${outcome.reason})`;
+    default:
+      return outcome.kind;
   }
 }
 
@@ -74,9 +96,10 @@ export function register(program: Command): void {
     .option('--imdb <id>', 'the IMDb ID (tt…)')
     .option('--tmdb <id>', 'the TMDb ID')
     .option('--by <name>', 'who decided', currentUser())
-    .action(async (movieKey: string, flags: { imdb?: string; tmdb?: string; by: string }) => {
+    .option('--no-enrich', 'only record and lock; do not look the film up now')
+    .action(async (movieKey: string, flags: { imdb?: string; tmdb?: string; by: string; enrich: boolean }) => {
       const decision = { by: flags.by, ...(flags.imdb === undefined ? {} : { imdbId: flags.imdb }), ...(flags.tmdb === undefined ? {} : { tmdbId: Number(flags.tmdb) }) };
-      print(renderResolved(await withDeps((deps) => resolveReview(deps, movieKey, decision))));
+      print(renderResolved(await withDeps((deps) => resolveReview(deps, movieKey, decision), { enrich: flags.enrich })));
     });
 
   review

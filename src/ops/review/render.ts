@@ -59,8 +59,8 @@ export function renderReviewDetails(details: ReviewDetails): string {
 
 export function renderResolved(outcome: ResolveOutcome): string {
   const enrichment = {
-    requested: 'enrichment requested',
-    not_wired: 'no enrichment job is wired into this command yet: the movie keeps its data until it is enriched',
+    requested: `enrichment: ${outcome.enrichmentResult ?? 'done'}`,
+    not_wired: 'not enriched (--no-enrich): run `festival-resolver enrich` or resolve again later',
     failed: `enrichment failed (${outcome.enrichmentError ?? '?'}); the IDs stay locked`,
   }[outcome.enrichment];
   return `resolved ${outcome.item.movieKey}: locked ${outcome.movie.locked.join(',')} on movie ${outcome.movie.key}; ${enrichment}\n`;

@@ -13,8 +13,8 @@ import { UsageError } from '../usage-error.js';
  * a failure leaves the item open to try again, never a closed item with an unlocked movie.
  */
 
-/** Re-fetches a movie's data after a curator fixed its IDs (the enrichment job's entry point). */
-export type EnrichHook = (movieKey: string) => Promise<void>;
+/** Re-fetches a movie's data after a curator fixed its IDs (enrichMovie); resolves with what it did. */
+export type EnrichHook = (movieKey: string) => Promise<string>;
 
 /** What the actions need. */
 export interface ReviewDeps {
@@ -42,6 +42,8 @@ export interface ResolveOutcome {
   /** 'requested' when the hook ran; 'not_wired' when no hook was given. */
   enrichment: 'requested' | 'not_wired' | 'failed';
   enrichmentError?: string;
+  /** What the enrichment did (upgraded, refreshed, unchanged …). */
+  enrichmentResult?: string;
 }
 
 export async function showReview(deps: ReviewDeps, movieKey: string): Promise<ReviewDetails | null> {
@@ -75,8 +77,8 @@ export async function resolveReview(deps: ReviewDeps, movieKey: string, decision
   if (item === null) throw new UsageError(`review item ${movieKey} was closed by someone else meanwhile (the movie stays locked)`);
   if (deps.enrich === undefined) return { item, movie: locked, enrichment: 'not_wired' };
   try {
-    await deps.enrich(locked.key);
-    return { item, movie: locked, enrichment: 'requested' };
+    const enrichmentResult = await deps.enrich(locked.key);
+    return { item, movie: (await deps.movies.get(locked.key)) ?? locked, enrichment: 'requested', enrichmentResult };
   } catch (error) {
     // The decision stands (the movie is locked); enrichment can be asked for again.
     return { item, movie: locked, enrichment: 'failed', enrichmentError: error instanceof Error ? error.message : String(error) };
