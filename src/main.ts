@@ -29,6 +29,7 @@ export interface Service {
   consumer: ConsumerRunner;
   mongo: MongoConnection;
   store: MongoResolutionStore;
+  housekeeping?: Housekeeping;
   stop(): Promise<void>;
 }
 
@@ -144,6 +145,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       consumer,
       mongo,
       store,
+      ...(housekeeping ? { housekeeping } : {}),
       stop: async () => {
         health.setReady(false);
         await closeAll();

@@ -28,7 +28,7 @@ export interface ResolverMetrics {
 export function createMetrics(registry: Registry, options: { defaultMetrics?: boolean } = {}): ResolverMetrics {
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'festival_resolver_process_' });
   const registers = [registry];
-  return {
+  const metrics: ResolverMetrics = {
     registry,
     lookups: new Counter({
       name: 'festival_resolver_lookups_total',
@@ -128,4 +128,11 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
       registers,
     }),
   };
+  // Known label sets start at zero, so "nothing happened" reads 0 rather than "no data".
+  for (const source of ['tmdb', 'omdb', 'imdb']) {
+    metrics.costUsd.inc({ source }, 0);
+    metrics.upstreamAuthFailures.inc({ source }, 0);
+    metrics.circuitState.set({ source }, 0);
+  }
+  return metrics;
 }

@@ -33,7 +33,7 @@ export interface TestPipeline {
   mongo: MongoClient;
   codec: AvroCodec;
   /** Starts one more resolver instance in the same group (started ones stop at test end). */
-  startInstance(overrides?: Record<string, string>): Promise<Service>;
+  startInstance(overrides?: Record<string, string>, options?: { opsServer?: boolean }): Promise<Service>;
   publish(nominations: readonly Nomination[]): Promise<void>;
   publishRaw(messages: { key: string; value: Buffer | null }[]): Promise<void>;
   /** Polls until `check` is true, failing with `what` after the timeout (never hangs). */
@@ -90,9 +90,9 @@ export async function startPipeline(init: { world: World; twinOptions?: TwinOpti
     await mongo.close();
   });
 
-  const startInstance = async (overrides: Record<string, string> = {}) => {
+  const startInstance = async (overrides: Record<string, string> = {}, options: { opsServer?: boolean } = {}) => {
     const instanceConfig = Object.keys(overrides).length === 0 ? config : loadConfig({ ...env, ...overrides });
-    const service = await startService(instanceConfig, { logger: createLogger(instanceConfig.logLevel), registry: new Registry(), opsServer: false });
+    const service = await startService(instanceConfig, { logger: createLogger(instanceConfig.logLevel), registry: new Registry(), opsServer: options.opsServer ?? false });
     instances.push(service);
     return service;
   };
