@@ -45,8 +45,10 @@ export class LookupCache {
 
   /** The unexpired entry, or null. `T` is the caller's promise about what it stored. */
   async get<T>(source: SourceName, identifier: string, now = new Date()): Promise<CacheEntry<T> | null> {
-    const doc = await this.entries.findOne({ _id: cacheId(source, identifier), expiresAt: { $gt: now } });
-    if (doc === null) return null;
+    // Expiry is checked here, not in the filter: FerretDB 1.24 answers a pure `_id` filter
+    // from its primary key but scans the whole collection once any other condition is added.
+    const doc = await this.entries.findOne({ _id: cacheId(source, identifier) });
+    if (doc === null || !(doc.expiresAt.getTime() > now.getTime())) return null;
     const base = { storedAt: doc.storedAt, expiresAt: doc.expiresAt };
     if (doc.kind === 'found') return { kind: 'found', value: doc.value as T, ...base };
     return doc.value === undefined ? { kind: 'not_found', ...base } : { kind: 'not_found', value: doc.value as T, ...base };
