@@ -78,6 +78,11 @@ export class MongoResolutionStore implements ResolutionStore {
   }
 
   async markEventPublished(movieKey: string, state: string): Promise<void> {
-    await this.db.collection<AnnouncedMovie>(collectionNames.movies).updateOne({ key: movieKey }, { $set: { eventState: state } });
+    const movies = this.db.collection<AnnouncedMovie>(collectionNames.movies);
+    // By `_id` first (a pure `_id` filter is the only one FerretDB 1.24 does not answer with
+    // a full scan): a movie's `_id` is the key it was created with, which is its current key
+    // unless it was re-keyed from a title key, or it predates `_id` keys; then by `key`.
+    const byId = await movies.updateOne({ _id: movieKey } as never, { $set: { eventState: state } });
+    if (byId.matchedCount === 0) await movies.updateOne({ key: movieKey }, { $set: { eventState: state } });
   }
 }

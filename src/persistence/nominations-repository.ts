@@ -95,10 +95,13 @@ export class NominationsRepository {
       updatedAt: now,
     };
     try {
-      const result = await this.nominations.updateOne({ nominationId: n.nominationId }, { $setOnInsert: doc }, { upsert: true });
-      return result.upsertedCount > 0;
+      // A plain insert keyed by `_id` (the unique nominationId index still guards documents
+      // stored before): FerretDB 1.24 scans the whole collection for the old upsert's
+      // `nominationId` filter, while an insert is answered from the primary key.
+      await this.nominations.insertOne({ _id: n.nominationId, ...doc } as never);
+      return true;
     } catch (error) {
-      // Another instance inserted it between our match and insert: it exists now.
+      // Recorded before (a redelivery) or by another instance at the same time: it exists.
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }
