@@ -103,7 +103,7 @@ export const envSchema = z.object({
   TIERS_CRITICAL_ONLY: criticalOnly.default([]),
   MATCH_ACCEPT_THRESHOLD: fraction.default(0.75),
   MATCH_REVIEW_THRESHOLD: fraction.default(0.6),
-  RETRY_MAX_ATTEMPTS: positiveInt.default(5),
+  RETRY_MAX_ATTEMPTS: positiveInt.default(8),
   RETRY_BASE_DELAY_MS: positiveInt.default(1000),
   RETRY_EXHAUSTED_POLICY: z.enum(['fall_through', 'dead_letter'], { message: 'expected fall_through or dead_letter' }).default('fall_through'),
   CONSUMER_CONCURRENCY: positiveInt.default(8),
