@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCsvRecords } from './csv.js';
+import { parseLineupCsv } from '../domain/lineup-csv.js';
 
-/** One film of a festival lineup, as the reference CSV gives it. */
+/** One film of a festival lineup that the twin's worlds are built from (IMDb ID required). */
 export interface LineupFilm {
   festivalYear: number;
   title: string;
@@ -23,31 +23,9 @@ export function defaultLineupPath(): string {
   return resolve(repoRoot, '../shared/data/cannes-competition.csv');
 }
 
-const list = (text: string) => text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-
-/** "1h 48m" → 108; "" → null. */
-export function parseRunTime(text: string): number | null {
-  const match = /^(?:(\d+)h)?\s*(?:(\d+)m)?$/.exec(text.trim());
-  if (!match || (!match[1] && !match[2])) return null;
-  return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
-}
-
+/** The lineup's films that carry an IMDb ID (the world's answer key needs one). */
 export function parseLineup(csvText: string): LineupFilm[] {
-  return parseCsvRecords(csvText).flatMap((r) => {
-    const imdbId = /\/title\/(tt\d{7,10})\/?/.exec(r.imdb_url ?? '')?.[1];
-    const year = Number(r.year);
-    if (!imdbId || !Number.isInteger(year) || !r.title) return [];
-    return [{
-      festivalYear: year,
-      title: r.title,
-      originalTitle: r.original_title ? r.original_title : null,
-      directors: list(r.director ?? ''),
-      languages: list(r.languages ?? ''),
-      countries: list(r.countries_of_origin ?? ''),
-      runtimeMinutes: parseRunTime(r.run_time ?? ''),
-      imdbId,
-    }];
-  });
+  return parseLineupCsv(csvText).flatMap(({ editionYear, imdbId, ...film }) => (imdbId === null ? [] : [{ ...film, festivalYear: editionYear, imdbId }]));
 }
 
 export function readLineup(path = defaultLineupPath()): LineupFilm[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/twin/csv.js';
+import { parseCsv } from '../../src/domain/lineup-csv.js';
 import { isoDuration, renderChallengePage, renderTitlePage } from '../../src/twin/imdb-page.js';
 import { twinFilm } from '../helpers/twin.js';
 
