@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { MovieResolvedEvent } from '../../src/domain/movie-events.js';
 import { runEnrichmentPass } from '../../src/enrichment/enrichment-pass.js';
 import { collectionNames } from '../../src/persistence/collections.js';
 import type { LookupMetricDocument } from '../../src/persistence/lookup-metrics-repository.js';
@@ -59,9 +58,7 @@ describe('enrichment pass on the real stack and the twin', () => {
 
     // movie.resolved: the two films of the consumer, then the two upgrades flagged as such.
     const messages = await consumeN(pipeline.kafka, pipeline.config.kafka.topics.resolved, 4, 20_000);
-    const events = await Promise.all(
-      messages.map((m) => pipeline.codec.decode('movieResolved', m.value) as Promise<MovieResolvedEvent>),
-    );
+    const events = await Promise.all(messages.map((m) => pipeline.codec.decode('movieResolved', m.value)));
     const upgrades = events.filter((e) => e.upgradedFromStub);
     expect(upgrades.map((e) => e.imdbId).sort()).toEqual(learnt.map((f) => f.imdbId).sort());
     for (const e of upgrades)
