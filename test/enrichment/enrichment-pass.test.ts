@@ -20,15 +20,17 @@ describe('enrichment pass on the real stack and the twin', () => {
     const known = [twinFilm(), twinFilm()];
     const learnt = [twinFilm(unknownEverywhere), twinFilm(unknownEverywhere)];
     const stillUnknown = twinFilm(unknownEverywhere);
-    const { pipeline, world, movies } = await consumedPipeline([...known, ...learnt, stillUnknown]);
+    const omdbOnly = twinFilm({ tmdb: { present: false, imdbLinked: false } });
+    const { pipeline, world, movies } = await consumedPipeline([...known, ...learnt, stillUnknown, omdbOnly]);
     const before = await movies();
     for (const film of [...learnt, stillUnknown]) expect(before.get(film.imdbId)?.importType).toBe('stub');
     for (const film of known) expect(before.get(film.imdbId)?.importType).toBe('full');
+    expect(before.get(omdbOnly.imdbId)?.importType).toBe('minimal');
 
     pipeline.twin.setWorld(
       withTmdbKnowing(
         world,
-        learnt.map((f) => f.imdbId),
+        [...learnt, omdbOnly].map((f) => f.imdbId),
       ),
     );
     const { deps, metrics } = await enrichmentFor(pipeline);
@@ -36,8 +38,8 @@ describe('enrichment pass on the real stack and the twin', () => {
     const summary = await runEnrichmentPass(deps, { now });
 
     expect(summary).toMatchObject({
-      examined: 3,
-      upgraded: { 'stub→full': 2 },
+      examined: 4,
+      upgraded: { 'stub→full': 2, 'minimal→full': 1 },
       unchanged: 1,
       skippedLocked: 0,
       failed: 0,
@@ -55,11 +57,23 @@ describe('enrichment pass on the real stack and the twin', () => {
       lastEnrichmentAttempt: now,
     });
     expect(await counterValue(metrics, { from: 'stub', to: 'full' })).toBe(2);
+    expect(await counterValue(metrics, { from: 'minimal', to: 'full' })).toBe(1);
+    expect(after.get(omdbOnly.imdbId)).toMatchObject({
+      importType: 'full',
+      dataSourceHierarchy: ['omdb', 'tmdb'],
+      needsEnrichment: false,
+    });
 
-    // movie.resolved: the two films of the consumer, then the two upgrades flagged as such.
-    const messages = await consumeN(pipeline.kafka, pipeline.config.kafka.topics.resolved, 4, 20_000);
+    // movie.resolved: the consumer's three films, then three upgrades (only the stubs' flagged as such).
+    const messages = await consumeN(pipeline.kafka, pipeline.config.kafka.topics.resolved, 6, 20_000);
     const events = await Promise.all(messages.map((m) => pipeline.codec.decode('movieResolved', m.value)));
     const upgrades = events.filter((e) => e.upgradedFromStub);
+    expect(
+      events.filter((e) => e.imdbId === omdbOnly.imdbId).map((e) => [e.importType, e.upgradedFromStub]),
+    ).toEqual([
+      ['minimal', false],
+      ['full', false],
+    ]);
     expect(upgrades.map((e) => e.imdbId).sort()).toEqual(learnt.map((f) => f.imdbId).sort());
     for (const e of upgrades)
       expect(e).toMatchObject({
