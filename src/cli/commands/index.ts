@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerEnrich } from './enrich.js';
 import { register as registerBackfill } from './backfill.js';
+import { register as registerDemo } from './demo.js';
 import { register as registerReplayDlq } from './replay-dlq.js';
 import { register as registerReport } from './report.js';
 import { register as registerReview } from './review.js';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerReview(program);
   registerBackfill(program);
   registerReplayDlq(program);
+  registerDemo(program);
 }
