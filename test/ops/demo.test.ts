@@ -24,7 +24,12 @@ function stackAddresses() {
 
 /** STACK_* (and the cache home) reach the child, so it brings up the same stack as the tests. */
 function stackEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && (e[0].startsWith('STACK_') || e[0] === 'XDG_CACHE_HOME')));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] =>
+        e[1] !== undefined && (e[0].startsWith('STACK_') || e[0] === 'XDG_CACHE_HOME'),
+    ),
+  );
 }
 
 async function namespaceDatabases(mongo: MongoClient, namespace: string): Promise<string[]> {
@@ -41,8 +46,17 @@ describe('festival-resolver demo', () => {
     const kafka = kafkaForTest(namespace);
     const admin = await adminForTest(kafka);
     onTestFinished(async () => {
-      await removePreviousRuns({ namespace, currentRunId: '', admin, mongo, registryUrl: stack.registry }).catch(() => undefined);
-      await rm(join(createLocalStack(loadStackConfig()).paths.root, `${namespace}-prometheus`), { recursive: true, force: true });
+      await removePreviousRuns({
+        namespace,
+        currentRunId: '',
+        admin,
+        mongo,
+        registryUrl: stack.registry,
+      }).catch(() => undefined);
+      await rm(join(createLocalStack(loadStackConfig()).paths.root, `${namespace}-prometheus`), {
+        recursive: true,
+        force: true,
+      });
       await admin.disconnect();
       await mongo.close();
     });

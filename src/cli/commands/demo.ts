@@ -15,7 +15,8 @@ interface DemoFlags {
 
 function wholeNumber(flag: string, value: string, min: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min}; got ${value}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${flag} must be a whole number >= ${min}; got ${value}`);
   return n;
 }
 
@@ -31,17 +32,30 @@ function untilInterrupted(): Promise<void> {
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('start the local stack, a twin of TMDb/OMDb/Zyte, the resolver and Prometheus; publish a Cannes lineup, resolve it and print the KPI report and the goals')
+    .description(
+      'start the local stack, a twin of TMDb/OMDb/Zyte, the resolver and Prometheus; publish a Cannes lineup, resolve it and print the KPI report and the goals',
+    )
     .option('--size <films>', 'films of the Cannes lineup to nominate', '200')
     .option('--seed <n>', 'seed of the world (which films, which gaps upstream)', '2025')
     .option('--without-imdb-share <0..1>', 'share of nominations published without an IMDb ID', '0.15')
     .option('--keep-running', 'keep the resolver, twin and Prometheus running until Ctrl-C')
     .option('--no-prometheus', 'do not start Prometheus even when it is installed')
-    .addOption(new Option('--namespace <name>', 'prefix of databases, topics and groups (tests use their own)').default('demo').hideHelp())
-    .addOption(new Option('--drain-timeout <seconds>', 'give up when the resolver has not drained by then').default('600').hideHelp())
+    .addOption(
+      new Option('--namespace <name>', 'prefix of databases, topics and groups (tests use their own)')
+        .default('demo')
+        .hideHelp(),
+    )
+    .addOption(
+      new Option('--drain-timeout <seconds>', 'give up when the resolver has not drained by then')
+        .default('600')
+        .hideHelp(),
+    )
     .action(async (flags: DemoFlags) => {
       const share = Number(flags.withoutImdbShare);
-      if (!(share >= 0 && share <= 1)) throw new UsageError(`--without-imdb-share must be a number in [0, 1]; got ${flags.withoutImdbShare}`);
+      if (!(share >= 0 && share <= 1))
+        throw new UsageError(
+          `--without-imdb-share must be a number in [0, 1]; got ${flags.withoutImdbShare}`,
+        );
       try {
         assertNamespace(flags.namespace);
       } catch (error) {

@@ -19,7 +19,10 @@ export interface DemoNames {
 const namespacePattern = /^[a-z][a-z0-9]{0,19}$/;
 
 export function assertNamespace(namespace: string): void {
-  if (!namespacePattern.test(namespace)) throw new Error(`namespace must be lower-case letters and digits starting with a letter (got ${JSON.stringify(namespace)})`);
+  if (!namespacePattern.test(namespace))
+    throw new Error(
+      `namespace must be lower-case letters and digits starting with a letter (got ${JSON.stringify(namespace)})`,
+    );
 }
 
 /** A sortable, unique id: UTC date and time of the run plus 4 random hex digits. */

@@ -17,7 +17,10 @@ export interface DemoWorld {
 
 export function demoWorld(input: { seed: number; size: number; withoutImdbIdShare: number }): DemoWorld {
   const world = generateWorld({ seed: input.seed, size: input.size });
-  const published = worldNominations(world, { withoutImdbIdShare: input.withoutImdbIdShare, seed: input.seed });
+  const published = worldNominations(world, {
+    withoutImdbIdShare: input.withoutImdbIdShare,
+    seed: input.seed,
+  });
   return { world, published };
 }
 

@@ -44,8 +44,12 @@ export async function waitUntilDrained(input: DrainInput): Promise<DrainResult> 
       if (lag === 0) return { recorded, lag, elapsedMs: Date.now() - started };
     }
     if (Date.now() - started > input.timeoutMs) {
-      const lagNow = Number.isFinite(lag) ? lag : await totalLag(input.admin, input.groupId, input.topics).catch(() => -1);
-      throw new Error(`the resolver did not drain within ${Math.round(input.timeoutMs / 1000)} s: ${recorded}/${input.total} nominations recorded, lag ${lagNow}`);
+      const lagNow = Number.isFinite(lag)
+        ? lag
+        : await totalLag(input.admin, input.groupId, input.topics).catch(() => -1);
+      throw new Error(
+        `the resolver did not drain within ${Math.round(input.timeoutMs / 1000)} s: ${recorded}/${input.total} nominations recorded, lag ${lagNow}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, input.pollMs ?? 500));
   }

@@ -94,11 +94,15 @@ export async function measureGoals(db: Db, published: readonly AnsweredNominatio
     .find({}, { projection: { _id: 0, nominationId: 1, festival: 1, movieKey: 1 } })
     .toArray();
   const importTypes = new Map<string, ImportType>();
-  for await (const movie of db.collection<{ key: string; importType: ImportType }>(collectionNames.movies).find({}, { projection: { _id: 0, key: 1, importType: 1 } })) {
+  for await (const movie of db
+    .collection<{ key: string; importType: ImportType }>(collectionNames.movies)
+    .find({}, { projection: { _id: 0, key: 1, importType: 1 } })) {
     importTypes.set(movie.key, movie.importType);
   }
   const costsUsd: number[] = [];
-  for await (const attempt of db.collection<{ metadata?: { cost_usd?: number } }>(collectionNames.lookupMetrics).find({}, { projection: { _id: 0, 'metadata.cost_usd': 1 } })) {
+  for await (const attempt of db
+    .collection<{ metadata?: { cost_usd?: number } }>(collectionNames.lookupMetrics)
+    .find({}, { projection: { _id: 0, 'metadata.cost_usd': 1 } })) {
     costsUsd.push(attempt.metadata?.cost_usd ?? 0);
   }
   return goalFigures({ published, nominations, importTypes, costsUsd });
@@ -110,7 +114,7 @@ const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
 export function renderGoals(f: GoalFigures): string {
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
   return [
-    'Goals (measured against the twin world\'s answer key)',
+    "Goals (measured against the twin world's answer key)",
     `  failure rate      ${pct(f.failureRate).padStart(9)}   goal < ${pct(goals.failureRate)}   ${verdict(f.failureRate < goals.failureRate)}   (${f.failures} of ${f.nominations} nominations ended as stubs although a source knew the film; ${f.unresolvable} more no source had)`,
     `  cost per import   ${usd(f.costPerNominationUsd).padStart(9)}   goal < ${usd(goals.costPerImportUsd)}   ${verdict(f.costPerNominationUsd < goals.costPerImportUsd)}   (${usd(f.totalCostUsd)} recorded in api_lookup_metrics / ${f.nominations} nominations imported)`,
     `  cost per festival edition ${usd(f.costPerEditionUsd)}   (${usd(f.totalCostUsd)} / ${f.editions} editions imported; for scale, no goal)`,

@@ -17,7 +17,10 @@ function probe(port: number, host: string): Promise<number | null> {
  * The preferred port when nothing listens on it, else a free one the OS picks. Another
  * process may take it between this check and the bind; the demo is not a server farm.
  */
-export async function preferredOrFreePort(preferred: number, host = '0.0.0.0'): Promise<{ port: number; preferred: boolean }> {
+export async function preferredOrFreePort(
+  preferred: number,
+  host = '0.0.0.0',
+): Promise<{ port: number; preferred: boolean }> {
   if ((await probe(preferred, host)) !== null) return { port: preferred, preferred: true };
   const free = await probe(0, host);
   if (free === null) throw new Error(`no free TCP port on ${host}`);

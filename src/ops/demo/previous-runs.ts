@@ -35,7 +35,11 @@ async function activeRun(admin: Admin, groupId: string): Promise<boolean> {
   }
 }
 
-async function deleteSubjects(registryUrl: string, namespace: string, runs: ReadonlySet<string>): Promise<void> {
+async function deleteSubjects(
+  registryUrl: string,
+  namespace: string,
+  runs: ReadonlySet<string>,
+): Promise<void> {
   const response = await fetch(`${registryUrl}/subjects`).catch(() => undefined);
   if (response?.ok !== true) return;
   const subjects: unknown = await response.json();

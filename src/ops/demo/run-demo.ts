@@ -93,7 +93,12 @@ function stepper(print: (line: string) => void) {
 }
 
 /** The service's variables for this run; without the twin's URLs the sources keep their defaults (unused). */
-function serviceEnv(names: DemoNames, stack: StackAddresses, twinUrls?: { tmdb: string; omdb: string; zyte: string }, httpPort = 0): Record<string, string> {
+function serviceEnv(
+  names: DemoNames,
+  stack: StackAddresses,
+  twinUrls?: { tmdb: string; omdb: string; zyte: string },
+  httpPort = 0,
+): Record<string, string> {
   return {
     KAFKA_BROKERS: stack.kafka,
     SCHEMA_REGISTRY_URL: stack.registry,
@@ -111,7 +116,14 @@ function serviceEnv(names: DemoNames, stack: StackAddresses, twinUrls?: { tmdb: 
     LOG_LEVEL: 'info',
     ...(twinUrls === undefined
       ? {}
-      : { TMDB_BASE_URL: twinUrls.tmdb, TMDB_READ_TOKEN: TWIN_TMDB_TOKEN, OMDB_BASE_URL: twinUrls.omdb, OMDB_API_KEY: TWIN_OMDB_KEY, ZYTE_BASE_URL: twinUrls.zyte, ZYTE_API_KEY: TWIN_ZYTE_KEY }),
+      : {
+          TMDB_BASE_URL: twinUrls.tmdb,
+          TMDB_READ_TOKEN: TWIN_TMDB_TOKEN,
+          OMDB_BASE_URL: twinUrls.omdb,
+          OMDB_API_KEY: TWIN_OMDB_KEY,
+          ZYTE_BASE_URL: twinUrls.zyte,
+          ZYTE_API_KEY: TWIN_ZYTE_KEY,
+        }),
     // Transient failures are rare in the demo's twin; short back-offs keep the run brisk.
     RETRY_BASE_DELAY_MS: '300',
   };
@@ -124,54 +136,99 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const runStarted = Date.now();
   try {
     steps.step(1, 'Local stack: Kafka (KRaft), FerretDB (MongoDB wire protocol) and the schema registry');
-    print('  `stack up` is idempotent: it starts what is not running yet (the first time it downloads Kafka and builds FerretDB, a few minutes)');
+    print(
+      '  `stack up` is idempotent: it starts what is not running yet (the first time it downloads Kafka and builds FerretDB, a few minutes)',
+    );
     const local = createLocalStack(loadStackConfig(), (line) => print(`  stack: ${line}`));
     // The resolver's JSON logs go to a file of this run: stdout tells the story, and kafkajs's
     // transient errors while new topics get their leaders would only alarm a new user.
     const logFile = join(local.paths.logs, `${options.namespace}-resolver.log`);
-    const logger: Logger = createLogger('info', pino.destination({ dest: logFile, mkdir: true, sync: true, append: false }));
+    const logger: Logger = createLogger(
+      'info',
+      pino.destination({ dest: logFile, mkdir: true, sync: true, append: false }),
+    );
     const upResults = await local.up();
-    for (const s of upResults) print(`  ${s.name.padEnd(9)} ${s.address.padEnd(28)} ${s.action}${s.version ? ` (${s.version})` : ''}`);
+    for (const s of upResults)
+      print(`  ${s.name.padEnd(9)} ${s.address.padEnd(28)} ${s.action}${s.version ? ` (${s.version})` : ''}`);
     const address = (name: string): string => upResults.find((s) => s.name === name)?.address ?? '';
-    const stack: StackAddresses = { kafka: address('kafka'), mongo: address('ferretdb'), registry: address('registry') };
+    const stack: StackAddresses = {
+      kafka: address('kafka'),
+      mongo: address('ferretdb'),
+      registry: address('registry'),
+    };
 
     const names = demoNames(options.namespace, newRunId());
     steps.step(2, `This run: ${names.runId}`);
-    const kafka = createKafka({ ...loadConfig(serviceEnv(names, stack)).kafka, clientId: `${names.clientId}-demo` }, { logger });
+    const kafka = createKafka(
+      { ...loadConfig(serviceEnv(names, stack)).kafka, clientId: `${names.clientId}-demo` },
+      { logger },
+    );
     const admin = kafka.admin();
     await admin.connect();
-    const mongo = new MongoClient(stack.mongo, { serverSelectionTimeoutMS: 10_000, appName: 'festival-resolver-demo' });
+    const mongo = new MongoClient(stack.mongo, {
+      serverSelectionTimeoutMS: 10_000,
+      appName: 'festival-resolver-demo',
+    });
     await mongo.connect();
     try {
-      const removed = await removePreviousRuns({ namespace: options.namespace, currentRunId: names.runId, admin, mongo, registryUrl: stack.registry });
+      const removed = await removePreviousRuns({
+        namespace: options.namespace,
+        currentRunId: names.runId,
+        admin,
+        mongo,
+        registryUrl: stack.registry,
+      });
       print(
         removed.runs.length === 0
           ? `  no earlier ${options.namespace} runs to clean up`
           : `  removed ${removed.runs.length} earlier run(s) (${removed.databases} database(s) ${options.namespace}_*, ${removed.topics} topic(s) ${options.namespace}.*, their groups and schema subjects)`,
       );
-      if (removed.kept.length > 0) print(`  kept ${removed.kept.join(', ')}: a resolver is still consuming there (a demo with --keep-running?)`);
+      if (removed.kept.length > 0)
+        print(
+          `  kept ${removed.kept.join(', ')}: a resolver is still consuming there (a demo with --keep-running?)`,
+        );
       const prometheusRoot = join(local.paths.root, `${options.namespace}-prometheus`);
-      for (const runId of removed.runs) await rm(join(prometheusRoot, runId), { recursive: true, force: true });
-      print(`  database ${names.database}; topics ${names.topics.nominations} (+ .retry, .dlq, movie.resolved, movie.stub); group ${names.groupId}`);
+      for (const runId of removed.runs)
+        await rm(join(prometheusRoot, runId), { recursive: true, force: true });
+      print(
+        `  database ${names.database}; topics ${names.topics.nominations} (+ .retry, .dlq, movie.resolved, movie.stub); group ${names.groupId}`,
+      );
 
-      steps.step(3, 'The twin of TMDb, OMDb and Zyte (in this process), serving a world built from the Cannes lineup');
-      const world = demoWorld({ seed: options.seed, size: options.size, withoutImdbIdShare: options.withoutImdbIdShare });
+      steps.step(
+        3,
+        'The twin of TMDb, OMDb and Zyte (in this process), serving a world built from the Cannes lineup',
+      );
+      const world = demoWorld({
+        seed: options.seed,
+        size: options.size,
+        withoutImdbIdShare: options.withoutImdbIdShare,
+      });
       for (const line of describeWorld(world)) print(`  ${line}`);
       const started = await startTwin({ world: world.world, options: demoTwinOptions(options.seed) });
       running.twin = started.twin;
-      print(`  TMDb ${started.urls.tmdb} (20–60 ms, 40 req/s)  OMDb ${started.urls.omdb} (~100 ms, 10 req/s)  Zyte ${started.urls.zyte} (~300 ms, 5 req/s)`);
+      print(
+        `  TMDb ${started.urls.tmdb} (20–60 ms, 40 req/s)  OMDb ${started.urls.omdb} (~100 ms, 10 req/s)  Zyte ${started.urls.zyte} (~300 ms, 5 req/s)`,
+      );
 
       steps.step(4, 'The resolver (startService, in this process) pointed at the twin');
       const http = await preferredOrFreePort(options.httpPort);
-      if (!http.preferred) print(`  port ${options.httpPort} is busy: /metrics goes on port ${http.port} instead`);
+      if (!http.preferred)
+        print(`  port ${options.httpPort} is busy: /metrics goes on port ${http.port} instead`);
       const config: Config = loadConfig(serviceEnv(names, stack, started.urls, http.port));
       running.service = await startService(config, { logger, registry: new Registry() });
-      print(`  tiers ${config.chain.order.join(' → ')} → stub; costs TMDb $${config.sources.tmdb.costUsd}, OMDb $${config.sources.omdb.costUsd}, Zyte $${config.sources.zyte.costUsd} per request; concurrency ${config.chain.concurrency}`);
+      print(
+        `  tiers ${config.chain.order.join(' → ')} → stub; costs TMDb $${config.sources.tmdb.costUsd}, OMDb $${config.sources.omdb.costUsd}, Zyte $${config.sources.zyte.costUsd} per request; concurrency ${config.chain.concurrency}`,
+      );
       const metricsUrl = `${running.service.ops.url}/metrics`;
       print(`  resolver logs (JSON): ${shownPath(logFile)}`);
-      print(`  metrics and health: ${metricsUrl}  ${running.service.ops.url}/healthz  ${running.service.ops.url}/readyz`);
+      print(
+        `  metrics and health: ${metricsUrl}  ${running.service.ops.url}/healthz  ${running.service.ops.url}/readyz`,
+      );
 
-      steps.step(5, 'Prometheus scraping the resolver every 2 s, with the alert rules of prometheus/alerts.yml');
+      steps.step(
+        5,
+        'Prometheus scraping the resolver every 2 s, with the alert rules of prometheus/alerts.yml',
+      );
       let prometheusUrl: string | undefined;
       if (!options.prometheus) print('  skipped (--no-prometheus)');
       else {
@@ -185,23 +242,43 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
             ruleFiles: [join(repoRoot, 'prometheus', 'alerts.yml')],
           });
           prometheusUrl = running.prometheus.url;
-          print(`  Prometheus ${prometheusUrl}${promPort.preferred ? '' : ` (port ${options.prometheusPort} was busy)`}`);
+          print(
+            `  Prometheus ${prometheusUrl}${promPort.preferred ? '' : ` (port ${options.prometheusPort} was busy)`}`,
+          );
         } catch (error) {
           print(`  Prometheus not started: ${error instanceof Error ? error.message : String(error)}`);
           print('  the demo goes on without it; the metrics stay available on /metrics');
         }
       }
 
-      steps.step(6, `Publishing ${world.published.length} nominations to ${names.topics.nominations} (Avro through the schema registry)`);
-      const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), logger.child({ component: 'codec' }));
+      steps.step(
+        6,
+        `Publishing ${world.published.length} nominations to ${names.topics.nominations} (Avro through the schema registry)`,
+      );
+      const codec = new AvroCodec(
+        createSchemaRegistry(config.schemaRegistry),
+        logger.child({ component: 'codec' }),
+      );
       await codec.registerAll(config.kafka.topics);
       const publishBar = createProgress();
       publishBar.start(world.published.length, 'published');
-      const sent = await backfill({ kafka, codec, topic: names.topics.nominations, nominations: world.published.map((p) => p.nomination), batchSize: 50, onProgress: (n) => publishBar.update(n) });
+      const sent = await backfill({
+        kafka,
+        codec,
+        topic: names.topics.nominations,
+        nominations: world.published.map((p) => p.nomination),
+        batchSize: 50,
+        onProgress: (n) => publishBar.update(n),
+      });
       publishBar.stop();
-      print(`  published ${sent.sent} nominations in ${(sent.elapsedMs / 1000).toFixed(1)} s (the resolver consumes them as they arrive)`);
+      print(
+        `  published ${sent.sent} nominations in ${(sent.elapsedMs / 1000).toFixed(1)} s (the resolver consumes them as they arrive)`,
+      );
 
-      steps.step(7, 'Resolving: until every nomination is recorded in MongoDB and the group has committed the end of the topic');
+      steps.step(
+        7,
+        'Resolving: until every nomination is recorded in MongoDB and the group has committed the end of the topic',
+      );
       const db = mongo.db(names.database);
       const drainBar = createProgress();
       drainBar.start(world.published.length, 'recorded ');
@@ -215,20 +292,34 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         timeoutMs: options.drainTimeoutMs,
       }).finally(() => drainBar.stop());
       const seconds = (Date.now() - runStarted) / 1000;
-      print(`  ${drained.recorded}/${world.published.length} nominations recorded, consumer lag 0 (${((world.published.length * 1000) / Math.max(1, drained.elapsedMs + sent.elapsedMs)).toFixed(1)} nominations/s)`);
+      print(
+        `  ${drained.recorded}/${world.published.length} nominations recorded, consumer lag 0 (${((world.published.length * 1000) / Math.max(1, drained.elapsedMs + sent.elapsedMs)).toFixed(1)} nominations/s)`,
+      );
       const counts = running.twin.counts();
-      print(`  upstream calls answered by the twin: TMDb ${counts['tmdb.find'] + counts['tmdb.search'] + counts['tmdb.movie']}, OMDb ${counts['omdb.byId'] + counts['omdb.byTitle']}, Zyte ${counts['zyte.extract']} (charged $${running.twin.chargedUsd().toFixed(2)})`);
+      print(
+        `  upstream calls answered by the twin: TMDb ${counts['tmdb.find'] + counts['tmdb.search'] + counts['tmdb.movie']}, OMDb ${counts['omdb.byId'] + counts['omdb.byTitle']}, Zyte ${counts['zyte.extract']} (charged $${running.twin.chargedUsd().toFixed(2)})`,
+      );
 
       steps.step(8, 'The KPI report (the same as `festival-resolver report`) and the two goals');
       print('');
       print(renderKpiReport(await computeKpis(db)));
       print('');
-      const figures = await measureGoals(db, world.published.map((p) => ({ nominationId: p.nomination.nominationId, answer: p.answer })));
+      const figures = await measureGoals(
+        db,
+        world.published.map((p) => ({ nominationId: p.nomination.nominationId, answer: p.answer })),
+      );
       print(renderGoals(figures));
       steps.end();
 
       print('');
-      for (const line of whereToLook({ names, stack, metricsUrl, prometheusUrl, keepRunning: options.keepRunning })) print(line);
+      for (const line of whereToLook({
+        names,
+        stack,
+        metricsUrl,
+        prometheusUrl,
+        keepRunning: options.keepRunning,
+      }))
+        print(line);
       print('');
       print(`demo: finished in ${seconds.toFixed(0)} s`);
       if (options.keepRunning) {
@@ -249,7 +340,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 async function stopAll(running: Running, print: (line: string) => void): Promise<void> {
   const stopped: string[] = [];
   if (running.service) {
-    await running.service.stop().catch((error: unknown) => print(`  could not stop the resolver cleanly: ${String(error)}`));
+    await running.service
+      .stop()
+      .catch((error: unknown) => print(`  could not stop the resolver cleanly: ${String(error)}`));
     stopped.push('resolver');
   }
   if (running.prometheus) {
@@ -260,5 +353,8 @@ async function stopAll(running: Running, print: (line: string) => void): Promise
     await running.twin.close().catch(() => undefined);
     stopped.push('twin');
   }
-  if (stopped.length > 0) print(`demo: stopped the ${stopped.join(', ')}; the local stack stays up (npm run stack -- down stops it)`);
+  if (stopped.length > 0)
+    print(
+      `demo: stopped the ${stopped.join(', ')}; the local stack stays up (npm run stack -- down stops it)`,
+    );
 }
