@@ -9,7 +9,7 @@ import { nominationKey } from '../../src/kafka/message-key.js';
 import { createLogger } from '../../src/logger.js';
 import { backfill } from '../../src/ops/backfill/backfill.js';
 import { arrayElementLines, loadCsvLineup, loadJsonLineup } from '../../src/ops/backfill/load-lineup.js';
-import { adminForTest, consumeN, kafkaForTest, testTopic, testTopicNames } from '../helpers/kafka.js';
+import { adminForTest, consumeN, deleteSubject, kafkaForTest, testTopic, testTopicNames } from '../helpers/kafka.js';
 import { cannesLineup, dataDir } from '../helpers/lineup.js';
 import { testServices } from '../helpers/services.js';
 import { runCli } from './run-cli.js';
@@ -65,6 +65,7 @@ describe('backfill to Kafka', () => {
     const topic = await testTopic(admin, 'backfill');
     const config = loadConfig({ SCHEMA_REGISTRY_URL: testServices().schemaRegistryUrl });
     const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), createLogger('silent'));
+    onTestFinished(() => deleteSubject(`${topic}-value`));
     await codec.registerAll({ ...topics, nominations: topic });
     const { nominations } = loadCsvLineup(await readFile(csvPath, 'utf8'), csvOptions);
     const chosen = nominations.slice(0, 30);
