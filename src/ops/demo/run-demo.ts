@@ -12,13 +12,14 @@ import { startPrometheus, type PrometheusServer } from '../../monitoring/prometh
 import { shownPath } from '../../stack/health.js';
 import { repoRoot } from '../../stack/paths.js';
 import { createLocalStack } from '../../stack/stack.js';
-import { TWIN_OMDB_KEY, TWIN_TMDB_TOKEN, TWIN_ZYTE_KEY } from '../../twin/options.js';
 import { startTwin, type TwinServer } from '../../twin/server.js';
 import { backfill } from '../backfill/backfill.js';
 import { createProgress } from '../progress.js';
 import { computeKpis } from '../report/kpi.js';
 import { renderKpiReport } from '../report/render.js';
 import { demoNames, newRunId, type DemoNames } from './demo-names.js';
+import { serviceEnv, type StackAddresses } from './service-env.js';
+import { stepper } from './steps.js';
 import { whereToLook } from './demo-output.js';
 import { demoTwinOptions, demoWorld, describeWorld } from './demo-world.js';
 import { waitUntilDrained } from './drain.js';
@@ -59,79 +60,15 @@ export interface DemoResult {
   costPerNominationUsd: number;
 }
 
-const totalSteps = 8;
-
-/** Where the local stack listens. */
-export interface StackAddresses {
-  kafka: string;
-  mongo: string;
-  registry: string;
-}
-
 interface Running {
   service?: Service;
   twin?: TwinServer;
   prometheus?: PrometheusServer;
 }
 
-function stepper(print: (line: string) => void) {
-  let started = Date.now();
-  let current = '';
-  return {
-    step(n: number, title: string) {
-      if (current !== '') print(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      started = Date.now();
-      current = title;
-      print('');
-      print(`[${n}/${totalSteps}] ${title}`);
-    },
-    end() {
-      if (current !== '') print(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      current = '';
-    },
-  };
-}
-
-/** The service's variables for this run; without the twin's URLs the sources keep their defaults (unused). */
-function serviceEnv(
-  names: DemoNames,
-  stack: StackAddresses,
-  twinUrls?: { tmdb: string; omdb: string; zyte: string },
-  httpPort = 0,
-): Record<string, string> {
-  return {
-    KAFKA_BROKERS: stack.kafka,
-    SCHEMA_REGISTRY_URL: stack.registry,
-    MONGODB_URI: stack.mongo,
-    MONGODB_DATABASE: names.database,
-    KAFKA_GROUP_ID: names.groupId,
-    KAFKA_CLIENT_ID: names.clientId,
-    TOPIC_NOMINATIONS: names.topics.nominations,
-    TOPIC_RESOLVED: names.topics.resolved,
-    TOPIC_STUB: names.topics.stub,
-    TOPIC_RETRY: names.topics.retry,
-    TOPIC_DLQ: names.topics.dlq,
-    TOPIC_PARTITIONS: '6',
-    HTTP_PORT: String(httpPort),
-    LOG_LEVEL: 'info',
-    ...(twinUrls === undefined
-      ? {}
-      : {
-          TMDB_BASE_URL: twinUrls.tmdb,
-          TMDB_READ_TOKEN: TWIN_TMDB_TOKEN,
-          OMDB_BASE_URL: twinUrls.omdb,
-          OMDB_API_KEY: TWIN_OMDB_KEY,
-          ZYTE_BASE_URL: twinUrls.zyte,
-          ZYTE_API_KEY: TWIN_ZYTE_KEY,
-        }),
-    // Transient failures are rare in the demo's twin; short back-offs keep the run brisk.
-    RETRY_BASE_DELAY_MS: '300',
-  };
-}
-
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { print } = options;
-  const steps = stepper(print);
+  const steps = stepper(print, 8);
   const running: Running = {};
   const runStarted = Date.now();
   try {
