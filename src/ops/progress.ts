@@ -11,7 +11,15 @@ export interface Progress {
 }
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
-  const bar = new SingleBar({ stream, format: '{label} [{bar}] {value}/{total} {percentage}% | {duration_formatted}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+  const bar = new SingleBar(
+    {
+      stream,
+      format: '{label} [{bar}] {value}/{total} {percentage}% | {duration_formatted}',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    Presets.shades_classic,
+  );
   let running = false;
   return {
     start(total, label) {

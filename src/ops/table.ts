@@ -9,7 +9,11 @@ export type Cell = string | number;
 
 export function formatTable(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
   const text = rows.map((row) => headers.map((_, i) => String(row[i] ?? '')));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((row) => typeof row[i] === 'number' || /^[\d.,%$ –-]+$/.test(String(row[i] ?? ''))));
+  const numeric = headers.map(
+    (_, i) =>
+      rows.length > 0 &&
+      rows.every((row) => typeof row[i] === 'number' || /^[\d.,%$ –-]+$/.test(String(row[i] ?? ''))),
+  );
   const widths = headers.map((h, i) => Math.max(h.length, ...text.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells

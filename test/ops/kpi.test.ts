@@ -11,11 +11,18 @@ describe('KPI report on a database filled by the real pipeline', () => {
   it('when 40 nominations went through the resolver, then the report agrees with the database, the world and the twin’s paid calls, and the CLI prints the same report', async () => {
     const world = generateWorld({ seed: 4040, size: 40 });
     const lineup = worldNominations(world, { seed: 11 });
-    const pipeline = await startPipeline({ world, env: { RETRY_MAX_ATTEMPTS: '2', RETRY_BASE_DELAY_MS: '200' } });
+    const pipeline = await startPipeline({
+      world,
+      env: { RETRY_MAX_ATTEMPTS: '2', RETRY_BASE_DELAY_MS: '200' },
+    });
     await pipeline.startInstance();
     await pipeline.publish(lineup.map((l) => l.nomination));
     const nominations = pipeline.db.collection(collectionNames.nominations);
-    await pipeline.waitFor(`${lineup.length} nominations recorded`, async () => (await nominations.countDocuments()) >= lineup.length, 180_000);
+    await pipeline.waitFor(
+      `${lineup.length} nominations recorded`,
+      async () => (await nominations.countDocuments()) >= lineup.length,
+      180_000,
+    );
 
     const report = await computeKpis(pipeline.db);
     const attempts = pipeline.db.collection(collectionNames.lookupMetrics);
@@ -32,19 +39,25 @@ describe('KPI report on a database filled by the real pipeline', () => {
 
     // (b) tiers add up to the attempts; the hierarchy is what the world allows.
     expect(report.fallback.byTier.reduce((n, t) => n + t.attempts, 0)).toBe(report.lookups.total);
-    const moviesOf = (hierarchy: string, importType: string) => report.fallback.byHierarchy.find((h) => h.hierarchy === hierarchy && h.importType === importType)?.movies ?? 0;
+    const moviesOf = (hierarchy: string, importType: string) =>
+      report.fallback.byHierarchy.find((h) => h.hierarchy === hierarchy && h.importType === importType)
+        ?.movies ?? 0;
     const answers = lineup.map((l) => l.answer);
     expect(moviesOf('tmdb', 'full')).toBe(answers.filter((a) => a.tmdbPresent).length);
     expect(moviesOf('omdb', 'minimal')).toBe(answers.filter((a) => !a.tmdbPresent && a.omdb).length);
     expect(moviesOf('(none)', 'stub')).toBe(await movies.countDocuments({ importType: 'stub' }));
     for (const importType of ['full', 'minimal', 'stub']) {
-      const inReport = report.fallback.byHierarchy.filter((h) => h.importType === importType).reduce((n, h) => n + h.movies, 0);
+      const inReport = report.fallback.byHierarchy
+        .filter((h) => h.importType === importType)
+        .reduce((n, h) => n + h.movies, 0);
       expect(inReport).toBe(await movies.countDocuments({ importType }));
     }
 
     // (c) the cost is the twin's charges plus the OMDb answers at the configured price.
     const counts = pipeline.twin.counts();
-    const paid = pipeline.twin.chargedUsd() + (counts['omdb.byId'] + counts['omdb.byTitle']) * pipeline.config.sources.omdb.costUsd;
+    const paid =
+      pipeline.twin.chargedUsd() +
+      (counts['omdb.byId'] + counts['omdb.byTitle']) * pipeline.config.sources.omdb.costUsd;
     expect(report.cost.totalUsd).toBeCloseTo(paid, 6);
     expect(report.festivals.reduce((sum, f) => sum + f.costUsd, 0)).toBeCloseTo(paid, 6);
 

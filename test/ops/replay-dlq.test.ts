@@ -16,10 +16,20 @@ interface Poison {
 }
 
 const poison: Poison[] = [
-  { key: 'tt0000001', value: 'bad-title-1', code: 'INVALID_FIELD', reason: 'film.title starts with "$" (looks like a MongoDB operator)' },
+  {
+    key: 'tt0000001',
+    value: 'bad-title-1',
+    code: 'INVALID_FIELD',
+    reason: 'film.title starts with "$" (looks like a MongoDB operator)',
+  },
   { key: 'tt0000002', value: 'not-avro', code: 'UNDECODABLE', reason: 'no magic byte' },
   { key: 'tt0000003', value: 'bad-title-3', code: 'INVALID_FIELD', reason: 'film.year is 0' },
-  { key: 'tt0000004', value: 'slow-upstream', code: 'RETRIES_EXHAUSTED', reason: 'tmdb: timeout after 8000 ms' },
+  {
+    key: 'tt0000004',
+    value: 'slow-upstream',
+    code: 'RETRIES_EXHAUSTED',
+    reason: 'tmdb: timeout after 8000 ms',
+  },
 ];
 
 async function deadLettered(kafka: Kafka, dlq: string, input: string): Promise<void> {
@@ -33,7 +43,13 @@ async function deadLettered(kafka: Kafka, dlq: string, input: string): Promise<v
       headers: { traceparent: `trace-${i}` },
       reason: p.reason,
       code: p.code,
-      state: { retries: 2, notBefore: 0, originalTopic: input, originalPartition: 0, originalOffset: String(100 + i) },
+      state: {
+        retries: 2,
+        notBefore: 0,
+        originalTopic: input,
+        originalPartition: 0,
+        originalOffset: String(100 + i),
+      },
       now: Date.now(),
     });
   }
@@ -53,20 +69,38 @@ describe('replay-dlq on real Kafka', () => {
     const dlq = await testTopic(admin, 'replay-dlq', 2);
     await deadLettered(kafka, dlq, input);
 
-    const dry = await replayDlq({ kafka, dlqTopic: dlq, inputTopic: input, filters: [parseDlqFilter('code=invalid_field')], dryRun: true });
+    const dry = await replayDlq({
+      kafka,
+      dlqTopic: dlq,
+      inputTopic: input,
+      filters: [parseDlqFilter('code=invalid_field')],
+      dryRun: true,
+    });
     expect(dry).toMatchObject({ scanned: 4, matched: 2, replayed: 0, skipped: 2 });
     expect(await messageCount(kafka, input)).toBe(0);
 
-    const summary = await replayDlq({ kafka, dlqTopic: dlq, inputTopic: input, filters: [parseDlqFilter('code=INVALID_FIELD')] });
+    const summary = await replayDlq({
+      kafka,
+      dlqTopic: dlq,
+      inputTopic: input,
+      filters: [parseDlqFilter('code=INVALID_FIELD')],
+    });
     expect(summary).toMatchObject({ scanned: 4, matched: 2, replayed: 2, skipped: 2 });
     const replayed = await consumeN(kafka, input, 2);
-    expect(replayed.map((m) => `${m.key?.toString()}=${m.value?.toString()}`).sort()).toEqual(['tt0000001=bad-title-1', 'tt0000003=bad-title-3']);
+    expect(replayed.map((m) => `${m.key?.toString()}=${m.value?.toString()}`).sort()).toEqual([
+      'tt0000001=bad-title-1',
+      'tt0000003=bad-title-3',
+    ]);
     for (const m of replayed) {
       const headers = decodeHeaders(m.headers);
       expect(headers['x-replayed-from-dlq']).toMatch(new RegExp(`^${dlq}/\\d+/\\d+$`));
       expect(['100', '102']).toContain(headers['x-original-offset']);
       expect(headers.traceparent).toMatch(/^trace-[02]$/);
-      expect(Object.keys(headers).filter((h) => h.startsWith('x-dlq-') || h.startsWith('x-retry-') || h === 'x-original-topic')).toEqual([]);
+      expect(
+        Object.keys(headers).filter(
+          (h) => h.startsWith('x-dlq-') || h.startsWith('x-retry-') || h === 'x-original-topic',
+        ),
+      ).toEqual([]);
     }
     expect(await messageCount(kafka, input)).toBe(2);
   });
@@ -78,7 +112,13 @@ describe('replay-dlq on real Kafka', () => {
     const dlq = await testTopic(admin, 'replay-dlq', 1);
     expect(await readDlq(kafka, dlq)).toEqual([]);
     await deadLettered(kafka, dlq, input);
-    const summary = await replayDlq({ kafka, dlqTopic: dlq, inputTopic: input, filters: [parseDlqFilter('reason~FILM.')], limit: 1 });
+    const summary = await replayDlq({
+      kafka,
+      dlqTopic: dlq,
+      inputTopic: input,
+      filters: [parseDlqFilter('reason~FILM.')],
+      limit: 1,
+    });
     expect(summary).toMatchObject({ scanned: 4, matched: 2, replayed: 1, skipped: 3 });
     expect(summary.messages.map((m) => m.key?.toString())).toEqual(['tt0000001']);
     expect(await messageCount(kafka, input)).toBe(1);
@@ -91,7 +131,12 @@ describe('replay-dlq on real Kafka', () => {
     const input = await testTopic(admin, 'replay-in', 1);
     const dlq = await testTopic(admin, 'replay-dlq', 1);
     await deadLettered(kafka, dlq, input);
-    const env = { KAFKA_BROKERS: testServices().kafkaBrokers.join(','), TOPIC_NOMINATIONS: input, TOPIC_DLQ: dlq, KAFKA_CLIENT_ID: 'replay-cli-test' };
+    const env = {
+      KAFKA_BROKERS: testServices().kafkaBrokers.join(','),
+      TOPIC_NOMINATIONS: input,
+      TOPIC_DLQ: dlq,
+      KAFKA_CLIENT_ID: 'replay-cli-test',
+    };
 
     const dry = await runCli(['replay-dlq', '--dry-run', '--filter', 'code=UNDECODABLE'], env);
     expect(dry.code).toBe(0);

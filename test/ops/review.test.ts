@@ -4,7 +4,12 @@ import { MoviesRepository } from '../../src/persistence/movies-repository.js';
 import { NominationsRepository } from '../../src/persistence/nominations-repository.js';
 import { ReviewQueueRepository, type ReviewItem } from '../../src/persistence/review-queue-repository.js';
 import { renderReviewList } from '../../src/ops/review/render.js';
-import { dismissReview, resolveReview, showReview, type ReviewDeps } from '../../src/ops/review/review-actions.js';
+import {
+  dismissReview,
+  resolveReview,
+  showReview,
+  type ReviewDeps,
+} from '../../src/ops/review/review-actions.js';
 import type { CandidateSummary } from '../../src/sources/outcome.js';
 import { testDb } from '../helpers/mongo.js';
 import { testServices } from '../helpers/services.js';
@@ -13,7 +18,13 @@ import { runCli } from './run-cli.js';
 const day = 86_400_000;
 const now = new Date();
 const longAgo = new Date(now.getTime() - 40 * day);
-const candidate: CandidateSummary = { source: 'tmdb', id: '1220564', title: 'The Secret Agent', year: 2025, confidence: 0.55 };
+const candidate: CandidateSummary = {
+  source: 'tmdb',
+  id: '1220564',
+  title: 'The Secret Agent',
+  year: 2025,
+  confidence: 0.55,
+};
 
 async function fixture() {
   const { db } = await testDb('ops_review');
@@ -30,9 +41,20 @@ async function fixture() {
   };
   // A low-confidence film stored as a title-keyed stub, and a stub that every tier failed 40 days ago.
   const agent = await deps.movies.upsertStub({ imdbId: null, title: 'O Agente Secreto', year: 2025 }, now);
-  await deps.reviews.open({ movieKey: agent.document.key, reason: 'low_confidence', candidates: [candidate], nominationIds: ['cannes_2025:competition:agent'], now });
+  await deps.reviews.open({
+    movieKey: agent.document.key,
+    reason: 'low_confidence',
+    candidates: [candidate],
+    nominationIds: ['cannes_2025:competition:agent'],
+    now,
+  });
   const old = await deps.movies.upsertStub({ imdbId: 'tt0000042', title: 'Lost Film', year: 1950 }, longAgo);
-  await deps.reviews.open({ movieKey: old.document.key, reason: 'all_sources_failed', nominationIds: ['cannes_1950:competition:lost'], now: longAgo });
+  await deps.reviews.open({
+    movieKey: old.document.key,
+    reason: 'all_sources_failed',
+    nominationIds: ['cannes_1950:competition:lost'],
+    now: longAgo,
+  });
   await deps.reviews.escalateStaleStubs(now, 30);
   return { db, deps, enriched, agentKey: agent.document.key, oldKey: old.document.key };
 }
@@ -52,20 +74,30 @@ describe('review actions on a real database', () => {
     expect(movie).toMatchObject({ imdbId: 'tt27847051' });
     expect(movie?.locked).toEqual(expect.arrayContaining(['match', 'imdbId']));
     expect(keys(await deps.reviews.list())).toEqual([oldKey]);
-    expect(await deps.reviews.list({ status: 'resolved' })).toMatchObject([{ movieKey: agentKey, resolution: { imdbId: 'tt27847051', by: 'ana' } }]);
-    await expect(resolveReview(deps, agentKey, { imdbId: 'tt27847051', by: 'ana' })).rejects.toThrow(/no open review item/);
+    expect(await deps.reviews.list({ status: 'resolved' })).toMatchObject([
+      { movieKey: agentKey, resolution: { imdbId: 'tt27847051', by: 'ana' } },
+    ]);
+    await expect(resolveReview(deps, agentKey, { imdbId: 'tt27847051', by: 'ana' })).rejects.toThrow(
+      /no open review item/,
+    );
   });
 
   it('when a decision is malformed or the enrichment fails, then nothing is half done', async () => {
     const { deps, agentKey } = await fixture();
-    await expect(resolveReview(deps, agentKey, { imdbId: 'nm0000001', by: 'ana' })).rejects.toThrow(/--imdb must look like/);
+    await expect(resolveReview(deps, agentKey, { imdbId: 'nm0000001', by: 'ana' })).rejects.toThrow(
+      /--imdb must look like/,
+    );
     await expect(resolveReview(deps, agentKey, { by: 'ana' })).rejects.toThrow(/--imdb tt… or --tmdb N/);
     expect((await deps.movies.get(agentKey))?.locked).toEqual([]);
     expect((await deps.reviews.get(agentKey))?.status).toBe('open');
 
     const failing: ReviewDeps = { ...deps, enrich: () => Promise.reject(new Error('tmdb down')) };
     const outcome = await resolveReview(failing, agentKey, { tmdbId: 1220564, by: 'ana' });
-    expect(outcome).toMatchObject({ enrichment: 'failed', enrichmentError: 'tmdb down', movie: { tmdbId: 1220564 } });
+    expect(outcome).toMatchObject({
+      enrichment: 'failed',
+      enrichmentError: 'tmdb down',
+      movie: { tmdbId: 1220564 },
+    });
     expect((await deps.reviews.get(agentKey))?.status).toBe('resolved');
   });
 
@@ -76,7 +108,10 @@ describe('review actions on a real database', () => {
     expect(keys(await deps.reviews.list({ escalated: true }))).toEqual([]);
     expect(keys(await deps.reviews.list())).toEqual([agentKey]);
     const shown = await showReview(deps, oldKey);
-    expect(shown).toMatchObject({ item: { status: 'dismissed' }, movie: { key: oldKey, importType: 'stub' } });
+    expect(shown).toMatchObject({
+      item: { status: 'dismissed' },
+      movie: { key: oldKey, importType: 'stub' },
+    });
     await expect(dismissReview(deps, oldKey)).rejects.toThrow(/no open review item/);
   });
 
@@ -91,7 +126,10 @@ describe('review actions on a real database', () => {
     expect(table.stdout).toMatch(/ESCALATED/);
     expect(table.stdout).toContain(agentKey);
 
-    const resolved = await runCli(['review', 'resolve', agentKey, '--tmdb', '1220564', '--by', 'ana', '--no-enrich'], env);
+    const resolved = await runCli(
+      ['review', 'resolve', agentKey, '--tmdb', '1220564', '--by', 'ana', '--no-enrich'],
+      env,
+    );
     expect(resolved.stderr).toBe('');
     expect(resolved.stdout).toContain(`resolved ${agentKey}`);
     expect((await deps.movies.get(agentKey))?.locked).toEqual(expect.arrayContaining(['match', 'tmdbId']));

@@ -15,23 +15,56 @@ describe('ops helpers', () => {
   });
 
   it('when rows are tabulated, then columns are padded, numbers right-aligned and shares shown as percentages', () => {
-    const table = formatTable(['source', 'attempts', 'rate'], [['tmdb', 105, percent(88, 105)], ['imdb', 3, percent(0, 0)]]);
-    expect(table.split('\n')).toEqual(['source  attempts   rate', '------  --------  -----', 'tmdb         105  83.8%', 'imdb           3      –']);
+    const table = formatTable(
+      ['source', 'attempts', 'rate'],
+      [
+        ['tmdb', 105, percent(88, 105)],
+        ['imdb', 3, percent(0, 0)],
+      ],
+    );
+    expect(table.split('\n')).toEqual([
+      'source  attempts   rate',
+      '------  --------  -----',
+      'tmdb         105  83.8%',
+      'imdb           3      –',
+    ]);
     expect(usd(0.069)).toBe('$0.0690');
   });
 
   it('when filters are combined, then a dead letter must match all of them, case-insensitively', () => {
     const headers = { 'x-dlq-reason': 'film.title starts with "$"', 'x-dlq-error-code': 'INVALID_FIELD' };
-    expect(matchesFilters(headers, [parseDlqFilter('code=invalid_field'), parseDlqFilter('reason~TITLE')])).toBe(true);
-    expect(matchesFilters(headers, [parseDlqFilter('code=invalid_field'), parseDlqFilter('reason~year')])).toBe(false);
+    expect(
+      matchesFilters(headers, [parseDlqFilter('code=invalid_field'), parseDlqFilter('reason~TITLE')]),
+    ).toBe(true);
+    expect(
+      matchesFilters(headers, [parseDlqFilter('code=invalid_field'), parseDlqFilter('reason~year')]),
+    ).toBe(false);
     expect(matchesFilters(headers, [])).toBe(true);
   });
 
   it('when a dead letter is replayed, then retry and dead-letter headers are dropped and its origin is kept', () => {
     const headers = replayHeaders(
-      { partition: 1, offset: '7', key: null, value: null, reason: 'r', code: 'c', headers: { traceparent: 't', 'x-retry-attempt': '3', 'x-dlq-reason': 'r', 'x-original-topic': 'in', 'x-original-offset': '41' } },
+      {
+        partition: 1,
+        offset: '7',
+        key: null,
+        value: null,
+        reason: 'r',
+        code: 'c',
+        headers: {
+          traceparent: 't',
+          'x-retry-attempt': '3',
+          'x-dlq-reason': 'r',
+          'x-original-topic': 'in',
+          'x-original-offset': '41',
+        },
+      },
       'in.dlq',
     );
-    expect(headers).toEqual({ traceparent: 't', 'x-replayed-from-dlq': 'in.dlq/1/7', 'x-original-offset': '41' });
+    expect(headers).toEqual({
+      traceparent: 't',
+      'x-replayed-from-dlq': 'in.dlq/1/7',
+      'x-original-offset': '41',
+    });
   });
 });

@@ -15,14 +15,17 @@ function collect(value: string, previous: string[]): string[] {
 export function register(program: Command): void {
   program
     .command('replay-dlq')
-    .description('republish dead-lettered messages (original key and bytes) from TOPIC_DLQ to TOPIC_NOMINATIONS, reading the DLQ up to its current end')
+    .description(
+      'republish dead-lettered messages (original key and bytes) from TOPIC_DLQ to TOPIC_NOMINATIONS, reading the DLQ up to its current end',
+    )
     .option('--filter <expr>', 'reason~<text> or code=<CODE>; repeat to require several', collect, [])
     .option('--limit <n>', 'replay at most n matching messages')
     .option('--dry-run', 'list what would be replayed; send nothing')
     .action(async (flags: { filter: string[]; limit?: string; dryRun?: boolean }) => {
       const filters = flags.filter.map(parseDlqFilter);
       const limit = flags.limit === undefined ? undefined : Number(flags.limit);
-      if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) throw new UsageError(`--limit must be a whole number >= 0; got ${flags.limit}`);
+      if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0))
+        throw new UsageError(`--limit must be a whole number >= 0; got ${flags.limit}`);
       const config = loadConfig();
       const logger = opsLogger(config);
       const kafka = opsKafka(config, logger);
@@ -53,9 +56,24 @@ export function register(program: Command): void {
         });
         progress.stop();
         if (flags.dryRun === true) {
-          print(summary.messages.length === 0 ? 'nothing would be replayed' : formatTable(['partition', 'offset', 'code', 'reason', 'key'], summary.messages.map((m) => [m.partition, m.offset, m.code, m.reason.length > 80 ? `${m.reason.slice(0, 79)}…` : m.reason, m.key?.toString('utf8') ?? ''])));
+          print(
+            summary.messages.length === 0
+              ? 'nothing would be replayed'
+              : formatTable(
+                  ['partition', 'offset', 'code', 'reason', 'key'],
+                  summary.messages.map((m) => [
+                    m.partition,
+                    m.offset,
+                    m.code,
+                    m.reason.length > 80 ? `${m.reason.slice(0, 79)}…` : m.reason,
+                    m.key?.toString('utf8') ?? '',
+                  ]),
+                ),
+          );
         }
-        print(`${flags.dryRun === true ? 'dry run: ' : ''}scanned ${summary.scanned}, matched ${summary.matched}, replayed ${summary.replayed}, skipped ${summary.skipped}, from ${config.kafka.topics.dlq} to ${config.kafka.topics.nominations} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        print(
+          `${flags.dryRun === true ? 'dry run: ' : ''}scanned ${summary.scanned}, matched ${summary.matched}, replayed ${summary.replayed}, skipped ${summary.skipped}, from ${config.kafka.topics.dlq} to ${config.kafka.topics.nominations} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
       } finally {
         progress.stop();
       }

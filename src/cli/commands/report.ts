@@ -9,7 +9,9 @@ import { renderKpiReport } from '../../ops/report/render.js';
 export function register(program: Command): void {
   program
     .command('report')
-    .description('lookup success by source, fallback effectiveness, cost and festival import health from api_lookup_metrics, movies and nominations')
+    .description(
+      'lookup success by source, fallback effectiveness, cost and festival import health from api_lookup_metrics, movies and nominations',
+    )
     .option('--since <window>', 'only the last 30d, 12h or 90m (default: everything)')
     .option('--festival <key>', 'only one festival key, e.g. cannes_2025')
     .option('--json', 'print one JSON object instead of tables')
@@ -17,7 +19,10 @@ export function register(program: Command): void {
       const config = loadConfig();
       const mongo = await opsMongo(config);
       try {
-        const report = await computeKpis(mongo.db, { ...(flags.since === undefined ? {} : { since: since(flags.since) }), ...(flags.festival === undefined ? {} : { festival: flags.festival }) });
+        const report = await computeKpis(mongo.db, {
+          ...(flags.since === undefined ? {} : { since: since(flags.since) }),
+          ...(flags.festival === undefined ? {} : { festival: flags.festival }),
+        });
         print(flags.json === true ? JSON.stringify(report) : renderKpiReport(report));
       } finally {
         await mongo.close();

@@ -3,26 +3,44 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { MoviesRepository } from '../../persistence/movies-repository.js';
 import { NominationsRepository } from '../../persistence/nominations-repository.js';
-import { ReviewQueueRepository, type ReviewReason, type ReviewStatus } from '../../persistence/review-queue-repository.js';
+import {
+  ReviewQueueRepository,
+  type ReviewReason,
+  type ReviewStatus,
+} from '../../persistence/review-queue-repository.js';
 import { enrichMovie, type EnrichOutcome } from '../../enrichment/enrich-movie.js';
 import { openEnrichment } from '../../enrichment/open-enrichment.js';
 import { opsLogger, opsMongo, print } from '../../ops/cli-context.js';
 import { renderResolved, renderReviewDetails, renderReviewList } from '../../ops/review/render.js';
-import { dismissReview, resolveReview, showReview, type ReviewDeps } from '../../ops/review/review-actions.js';
+import {
+  dismissReview,
+  resolveReview,
+  showReview,
+  type ReviewDeps,
+} from '../../ops/review/review-actions.js';
 import { UsageError } from '../../ops/usage-error.js';
 
 const reasons: ReviewReason[] = ['low_confidence', 'ambiguous', 'all_sources_failed', 'stale_stub'];
 const statuses: ReviewStatus[] = ['open', 'resolved', 'dismissed'];
 
-async function withDeps<T>(work: (deps: ReviewDeps) => Promise<T>, options: { enrich?: boolean } = {}): Promise<T> {
+async function withDeps<T>(
+  work: (deps: ReviewDeps) => Promise<T>,
+  options: { enrich?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
   const mongo = await opsMongo(config);
   // Enrichment opens its own chain (sources, budget, rate limits) and a producer for
   // movie.resolved, so only the command that needs it pays for it.
-  const enrichment = options.enrich === true ? await openEnrichment(config, { logger: opsLogger(config) }) : undefined;
+  const enrichment =
+    options.enrich === true ? await openEnrichment(config, { logger: opsLogger(config) }) : undefined;
   try {
-    const deps: ReviewDeps = { reviews: new ReviewQueueRepository(mongo.db), movies: new MoviesRepository(mongo.db), nominations: new NominationsRepository(mongo.db) };
-    if (enrichment !== undefined) deps.enrich = async (key) => describeOutcome(await enrichMovie(enrichment.deps, key));
+    const deps: ReviewDeps = {
+      reviews: new ReviewQueueRepository(mongo.db),
+      movies: new MoviesRepository(mongo.db),
+      nominations: new NominationsRepository(mongo.db),
+    };
+    if (enrichment !== undefined)
+      deps.enrich = async (key) => describeOutcome(await enrichMovie(enrichment.deps, key));
     return await work(deps);
   } finally {
     await enrichment?.close();
@@ -53,15 +71,22 @@ function currentUser(): string {
   }
 }
 
-function oneOf<T extends string>(what: string, allowed: readonly T[], value: string | undefined): T | undefined {
+function oneOf<T extends string>(
+  what: string,
+  allowed: readonly T[],
+  value: string | undefined,
+): T | undefined {
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${what} must be one of ${allowed.join(', ')}; got ${value}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${what} must be one of ${allowed.join(', ')}; got ${value}`);
   return value as T;
 }
 
 /** `festival-resolver review`: the curators' queue. */
 export function register(program: Command): void {
-  const review = program.command('review').description('films waiting for a human: list, show, resolve (locks the match) or dismiss');
+  const review = program
+    .command('review')
+    .description('films waiting for a human: list, show, resolve (locks the match) or dismiss');
 
   review
     .command('list')
@@ -71,14 +96,30 @@ export function register(program: Command): void {
     .option('--escalated', 'only stubs escalated after STUB_ESCALATION_DAYS')
     .option('--limit <n>', 'at most n items', '50')
     .option('--json', 'print JSON')
-    .action(async (flags: { reason?: string; status: string; escalated?: boolean; limit: string; json?: boolean }) => {
-      const reason = oneOf('--reason', reasons, flags.reason);
-      const status = oneOf('--status', statuses, flags.status);
-      const limit = Number(flags.limit);
-      if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number >= 1; got ${flags.limit}`);
-      const items = await withDeps((deps) => deps.reviews.list({ ...(reason ? { reason } : {}), ...(status ? { status } : {}), ...(flags.escalated === true ? { escalated: true } : {}), limit }));
-      print(flags.json === true ? JSON.stringify(items) : renderReviewList(items));
-    });
+    .action(
+      async (flags: {
+        reason?: string;
+        status: string;
+        escalated?: boolean;
+        limit: string;
+        json?: boolean;
+      }) => {
+        const reason = oneOf('--reason', reasons, flags.reason);
+        const status = oneOf('--status', statuses, flags.status);
+        const limit = Number(flags.limit);
+        if (!Number.isSafeInteger(limit) || limit < 1)
+          throw new UsageError(`--limit must be a whole number >= 1; got ${flags.limit}`);
+        const items = await withDeps((deps) =>
+          deps.reviews.list({
+            ...(reason ? { reason } : {}),
+            ...(status ? { status } : {}),
+            ...(flags.escalated === true ? { escalated: true } : {}),
+            limit,
+          }),
+        );
+        print(flags.json === true ? JSON.stringify(items) : renderReviewList(items));
+      },
+    );
 
   review
     .command('show <movieKey>')
@@ -97,10 +138,20 @@ export function register(program: Command): void {
     .option('--tmdb <id>', 'the TMDb ID')
     .option('--by <name>', 'who decided', currentUser())
     .option('--no-enrich', 'only record and lock; do not look the film up now')
-    .action(async (movieKey: string, flags: { imdb?: string; tmdb?: string; by: string; enrich: boolean }) => {
-      const decision = { by: flags.by, ...(flags.imdb === undefined ? {} : { imdbId: flags.imdb }), ...(flags.tmdb === undefined ? {} : { tmdbId: Number(flags.tmdb) }) };
-      print(renderResolved(await withDeps((deps) => resolveReview(deps, movieKey, decision), { enrich: flags.enrich })));
-    });
+    .action(
+      async (movieKey: string, flags: { imdb?: string; tmdb?: string; by: string; enrich: boolean }) => {
+        const decision = {
+          by: flags.by,
+          ...(flags.imdb === undefined ? {} : { imdbId: flags.imdb }),
+          ...(flags.tmdb === undefined ? {} : { tmdbId: Number(flags.tmdb) }),
+        };
+        print(
+          renderResolved(
+            await withDeps((deps) => resolveReview(deps, movieKey, decision), { enrich: flags.enrich }),
+          ),
+        );
+      },
+    );
 
   review
     .command('dismiss <movieKey>')

@@ -38,7 +38,9 @@ export async function backfill(input: BackfillInput): Promise<BackfillSummary> {
   try {
     for (let i = 0; i < input.nominations.length; i += batchSize) {
       const batch = input.nominations.slice(i, i + batchSize);
-      const messages = await Promise.all(batch.map(async (n) => ({ key: nominationKey(n), value: await input.codec.encode('nomination', n) })));
+      const messages = await Promise.all(
+        batch.map(async (n) => ({ key: nominationKey(n), value: await input.codec.encode('nomination', n) })),
+      );
       await sendEncoded(producer, input.topic, messages);
       sent += batch.length;
       input.onProgress?.(sent, input.nominations.length);
@@ -47,5 +49,10 @@ export async function backfill(input: BackfillInput): Promise<BackfillSummary> {
     await producer.disconnect();
   }
   const elapsedMs = Date.now() - started;
-  return { topic: input.topic, sent, elapsedMs, perSecond: elapsedMs === 0 ? sent : Math.round((sent * 1000) / elapsedMs) };
+  return {
+    topic: input.topic,
+    sent,
+    elapsedMs,
+    perSecond: elapsedMs === 0 ? sent : Math.round((sent * 1000) / elapsedMs),
+  };
 }

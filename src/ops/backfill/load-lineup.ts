@@ -85,7 +85,9 @@ export function loadJsonLineup(text: string, options: { currentYear?: number } =
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`lineup JSON does not parse: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `lineup JSON does not parse: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!Array.isArray(parsed)) throw new UsageError('lineup JSON must be an array of nominations');
   const lines = arrayElementLines(text);

@@ -17,7 +17,10 @@ import { matchesFilters, type DlqFilter } from './dlq-filter.js';
  * `x-original-topic` the runner treats it as a new input message).
  */
 
-export const replayHeaderNames = { replayedFromDlq: 'x-replayed-from-dlq', originalOffset: headerNames.originalOffset } as const;
+export const replayHeaderNames = {
+  replayedFromDlq: 'x-replayed-from-dlq',
+  originalOffset: headerNames.originalOffset,
+} as const;
 
 /** A dead-lettered message as read. */
 export interface DlqMessage {
@@ -57,7 +60,9 @@ const droppedPrefixes = ['x-retry-', 'x-dlq-', 'x-original-'];
 
 /** The headers a replayed copy carries. */
 export function replayHeaders(message: DlqMessage, dlqTopic: string): Record<string, string> {
-  const kept = Object.fromEntries(Object.entries(message.headers).filter(([name]) => !droppedPrefixes.some((p) => name.startsWith(p))));
+  const kept = Object.fromEntries(
+    Object.entries(message.headers).filter(([name]) => !droppedPrefixes.some((p) => name.startsWith(p))),
+  );
   return {
     ...kept,
     [replayHeaderNames.replayedFromDlq]: `${dlqTopic}/${message.partition}/${message.offset}`,
@@ -66,16 +71,27 @@ export function replayHeaders(message: DlqMessage, dlqTopic: string): Record<str
 }
 
 /** Reads every message of the topic below the end offsets it has now. */
-export async function readDlq(kafka: Kafka, topic: string, options: { stallTimeoutMs?: number; onScan?: (scanned: number, total: number) => void } = {}): Promise<DlqMessage[]> {
+export async function readDlq(
+  kafka: Kafka,
+  topic: string,
+  options: { stallTimeoutMs?: number; onScan?: (scanned: number, total: number) => void } = {},
+): Promise<DlqMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
   const groupId = `festival-resolver-replay-${randomUUID()}`;
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
-    const ends = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+    const ends = new Map(
+      offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]),
+    );
     const total = offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
     if (ends.size === 0) return [];
-    const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 200 });
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 200,
+    });
     const messages: DlqMessage[] = [];
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -85,7 +101,16 @@ export async function readDlq(kafka: Kafka, topic: string, options: { stallTimeo
         const stall = options.stallTimeoutMs ?? 30_000;
         const arm = () => {
           clearTimeout(timer);
-          timer = setTimeout(() => reject(new FestivalResolverError('KAFKA_UNAVAILABLE', `replay-dlq: no message from ${topic} for ${stall} ms with ${ends.size} partition(s) not read to their end (read ${messages.length} of ${total})`)), stall);
+          timer = setTimeout(
+            () =>
+              reject(
+                new FestivalResolverError(
+                  'KAFKA_UNAVAILABLE',
+                  `replay-dlq: no message from ${topic} for ${stall} ms with ${ends.size} partition(s) not read to their end (read ${messages.length} of ${total})`,
+                ),
+              ),
+            stall,
+          );
         };
         arm();
         consumer
@@ -95,7 +120,15 @@ export async function readDlq(kafka: Kafka, topic: string, options: { stallTimeo
               const end = ends.get(partition);
               if (end === undefined || BigInt(message.offset) >= end) return Promise.resolve();
               const headers = decodeHeaders(message.headers);
-              messages.push({ partition, offset: message.offset, key: message.key, value: message.value, headers, reason: headers[headerNames.dlqReason] ?? '', code: headers[headerNames.dlqErrorCode] ?? '' });
+              messages.push({
+                partition,
+                offset: message.offset,
+                key: message.key,
+                value: message.value,
+                headers,
+                reason: headers[headerNames.dlqReason] ?? '',
+                code: headers[headerNames.dlqErrorCode] ?? '',
+              });
               options.onScan?.(messages.length, total);
               if (BigInt(message.offset) + 1n >= end) ends.delete(partition);
               if (ends.size === 0) resolve();
@@ -116,10 +149,18 @@ export async function readDlq(kafka: Kafka, topic: string, options: { stallTimeo
 }
 
 export async function replayDlq(input: ReplayInput): Promise<ReplaySummary> {
-  const all = await readDlq(input.kafka, input.dlqTopic, { ...(input.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: input.stallTimeoutMs }), ...(input.onScan ? { onScan: input.onScan } : {}) });
+  const all = await readDlq(input.kafka, input.dlqTopic, {
+    ...(input.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: input.stallTimeoutMs }),
+    ...(input.onScan ? { onScan: input.onScan } : {}),
+  });
   const matching = all.filter((m) => matchesFilters(m.headers, input.filters));
   const chosen = matching.slice(0, input.limit ?? matching.length);
-  const summary = { scanned: all.length, matched: matching.length, skipped: all.length - chosen.length, messages: chosen };
+  const summary = {
+    scanned: all.length,
+    matched: matching.length,
+    skipped: all.length - chosen.length,
+    messages: chosen,
+  };
   if (input.dryRun === true || chosen.length === 0) return { ...summary, replayed: 0 };
   const producer = createIdempotentProducer(input.kafka);
   await producer.connect();
@@ -127,7 +168,15 @@ export async function replayDlq(input: ReplayInput): Promise<ReplaySummary> {
   try {
     for (let i = 0; i < chosen.length; i += 100) {
       const batch = chosen.slice(i, i + 100);
-      await producer.send({ topic: input.inputTopic, acks: -1, messages: batch.map((m) => ({ key: m.key, value: m.value, headers: replayHeaders(m, input.dlqTopic) })) });
+      await producer.send({
+        topic: input.inputTopic,
+        acks: -1,
+        messages: batch.map((m) => ({
+          key: m.key,
+          value: m.value,
+          headers: replayHeaders(m, input.dlqTopic),
+        })),
+      });
       replayed += batch.length;
       input.onReplay?.(replayed, chosen.length);
     }

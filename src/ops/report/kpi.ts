@@ -86,7 +86,13 @@ export interface KpiReport {
 interface AttemptRow {
   source: SourceName;
   success: boolean;
-  metadata?: { movie_found?: boolean; fallback_level?: number; cost_usd?: number; festival?: string | null; reason_for_fallback?: string | null };
+  metadata?: {
+    movie_found?: boolean;
+    fallback_level?: number;
+    cost_usd?: number;
+    festival?: string | null;
+    reason_for_fallback?: string | null;
+  };
 }
 
 interface NominationRow {
@@ -128,7 +134,16 @@ async function readAttempts(db: Db, options: KpiOptions): Promise<AttemptRow[]> 
   const query: Record<string, unknown> = {};
   if (options.since !== undefined) query.inserted_at = { $gte: options.since };
   if (options.festival !== undefined) query['metadata.festival'] = options.festival;
-  const projection = { _id: 0, source: 1, success: 1, 'metadata.movie_found': 1, 'metadata.fallback_level': 1, 'metadata.cost_usd': 1, 'metadata.festival': 1, 'metadata.reason_for_fallback': 1 };
+  const projection = {
+    _id: 0,
+    source: 1,
+    success: 1,
+    'metadata.movie_found': 1,
+    'metadata.fallback_level': 1,
+    'metadata.cost_usd': 1,
+    'metadata.festival': 1,
+    'metadata.reason_for_fallback': 1,
+  };
   return db.collection<AttemptRow>(collectionNames.lookupMetrics).find(query, { projection }).toArray();
 }
 
@@ -136,7 +151,10 @@ async function readNominations(db: Db, options: KpiOptions): Promise<NominationR
   const query: Record<string, unknown> = {};
   if (options.since !== undefined) query.createdAt = { $gte: options.since };
   if (options.festival !== undefined) query.festival = options.festival;
-  return db.collection<NominationRow>(collectionNames.nominations).find(query, { projection: { _id: 0, festival: 1, movieKey: 1 } }).toArray();
+  return db
+    .collection<NominationRow>(collectionNames.nominations)
+    .find(query, { projection: { _id: 0, festival: 1, movieKey: 1 } })
+    .toArray();
 }
 
 async function readMovies(db: Db, keys: ReadonlySet<string>): Promise<Map<string, MovieRow>> {
@@ -144,7 +162,9 @@ async function readMovies(db: Db, keys: ReadonlySet<string>): Promise<Map<string
   if (keys.size === 0) return movies;
   // One scan with a small projection rather than many $in queries: FerretDB 1.24 scans the
   // collection for anything but _id equality either way.
-  const cursor = db.collection<MovieRow>(collectionNames.movies).find({}, { projection: { _id: 0, key: 1, importType: 1, dataSourceHierarchy: 1 } });
+  const cursor = db
+    .collection<MovieRow>(collectionNames.movies)
+    .find({}, { projection: { _id: 0, key: 1, importType: 1, dataSourceHierarchy: 1 } });
   for await (const movie of cursor) if (keys.has(movie.key)) movies.set(movie.key, movie);
   return movies;
 }
@@ -152,13 +172,26 @@ async function readMovies(db: Db, keys: ReadonlySet<string>): Promise<Map<string
 function lookupsBySource(attempts: readonly AttemptRow[]): SourceSuccess[] {
   const rows = new Map<SourceName, SourceSuccess>();
   for (const a of attempts) {
-    const row = rows.get(a.source) ?? { source: a.source, attempts: 0, successes: 0, found: 0, successRate: 0, foundRate: 0 };
+    const row = rows.get(a.source) ?? {
+      source: a.source,
+      attempts: 0,
+      successes: 0,
+      found: 0,
+      successRate: 0,
+      foundRate: 0,
+    };
     row.attempts += 1;
     if (a.success) row.successes += 1;
     if (a.metadata?.movie_found === true) row.found += 1;
     rows.set(a.source, row);
   }
-  return [...rows.values()].map((r) => ({ ...r, successRate: ratio(r.successes, r.attempts), foundRate: ratio(r.found, r.attempts) })).sort(bySourceOrder);
+  return [...rows.values()]
+    .map((r) => ({
+      ...r,
+      successRate: ratio(r.successes, r.attempts),
+      foundRate: ratio(r.found, r.attempts),
+    }))
+    .sort(bySourceOrder);
 }
 
 function tiers(attempts: readonly AttemptRow[]): TierEffectiveness[] {
@@ -170,7 +203,8 @@ function tiers(attempts: readonly AttemptRow[]): TierEffectiveness[] {
     row.attempts += 1;
     if (a.metadata?.movie_found === true) row.found += 1;
     const reason = a.metadata?.reason_for_fallback;
-    if (reason !== null && reason !== undefined) row.fallbackReasons[reason] = (row.fallbackReasons[reason] ?? 0) + 1;
+    if (reason !== null && reason !== undefined)
+      row.fallbackReasons[reason] = (row.fallbackReasons[reason] ?? 0) + 1;
     rows.set(id, row);
   }
   return [...rows.values()].sort((a, b) => a.level - b.level || bySourceOrder(a, b));
@@ -178,11 +212,15 @@ function tiers(attempts: readonly AttemptRow[]): TierEffectiveness[] {
 
 /** Computes the report from the service database; reads only, never writes. */
 export async function computeKpis(db: Db, options: KpiOptions = {}, now = new Date()): Promise<KpiReport> {
-  const [attempts, nominations] = await Promise.all([readAttempts(db, options), readNominations(db, options)]);
+  const [attempts, nominations] = await Promise.all([
+    readAttempts(db, options),
+    readNominations(db, options),
+  ]);
   const movies = await readMovies(db, new Set(nominations.map((n) => n.movieKey)));
 
   const hierarchy = counter<string>();
-  for (const m of movies.values()) hierarchy.add(`${(m.dataSourceHierarchy ?? []).join('>') || '(none)'}|${m.importType}`);
+  for (const m of movies.values())
+    hierarchy.add(`${(m.dataSourceHierarchy ?? []).join('>') || '(none)'}|${m.importType}`);
   const byHierarchy = hierarchy
     .entries()
     .map(([id, count]) => {

@@ -3,13 +3,24 @@ import type { KpiReport } from './kpi.js';
 
 /** The report as readable text: one titled table per indicator. */
 export function renderKpiReport(report: KpiReport): string {
-  const scope = [`generated ${report.generatedAt}`, report.since === null ? 'all time' : `since ${report.since}`, report.festival === null ? 'all festivals' : `festival ${report.festival}`].join(', ');
+  const scope = [
+    `generated ${report.generatedAt}`,
+    report.since === null ? 'all time' : `since ${report.since}`,
+    report.festival === null ? 'all festivals' : `festival ${report.festival}`,
+  ].join(', ');
   const sections: string[] = [`festival-resolver KPI report (${scope})`];
 
   sections.push(
     `(a) Lookup success by source — ${report.lookups.total} upstream attempts\n${formatTable(
       ['source', 'attempts', 'successes', 'success rate', 'found', 'found rate'],
-      report.lookups.bySource.map((s) => [s.source, s.attempts, s.successes, percent(s.successes, s.attempts), s.found, percent(s.found, s.attempts)]),
+      report.lookups.bySource.map((s) => [
+        s.source,
+        s.attempts,
+        s.successes,
+        percent(s.successes, s.attempts),
+        s.found,
+        percent(s.found, s.attempts),
+      ]),
     )}`,
   );
 
@@ -43,8 +54,30 @@ export function renderKpiReport(report: KpiReport): string {
 
   sections.push(
     `(d) Festival import health\n${formatTable(
-      ['festival', 'nominations', 'movies', 'full', 'minimal', 'stub', 'stub share', 'attempts', 'cost', 'cost/nomination'],
-      report.festivals.map((f) => [f.festival, f.nominations, f.movies, f.full, f.minimal, f.stub, percent(f.stub, f.movies), f.attempts, usd(f.costUsd), usd(f.costPerNominationUsd)]),
+      [
+        'festival',
+        'nominations',
+        'movies',
+        'full',
+        'minimal',
+        'stub',
+        'stub share',
+        'attempts',
+        'cost',
+        'cost/nomination',
+      ],
+      report.festivals.map((f) => [
+        f.festival,
+        f.nominations,
+        f.movies,
+        f.full,
+        f.minimal,
+        f.stub,
+        percent(f.stub, f.movies),
+        f.attempts,
+        usd(f.costUsd),
+        usd(f.costPerNominationUsd),
+      ]),
     )}`,
   );
   return `${sections.join('\n\n')}\n`;

@@ -21,7 +21,9 @@ export function renderReviewList(items: readonly ReviewItem[], now = new Date())
       i.escalatedAt === undefined ? '' : `ESCALATED ${i.escalatedAt.toISOString().slice(0, 10)}`,
       age(i.createdAt, now),
       i.nominationIds.length,
-      best === undefined ? '' : `${best.source}:${best.id} ${best.title} (${best.year ?? '?'}) ${best.confidence.toFixed(2)}`,
+      best === undefined
+        ? ''
+        : `${best.source}:${best.id} ${best.title} (${best.year ?? '?'}) ${best.confidence.toFixed(2)}`,
     ];
   });
   return `${formatTable(['movie key', 'reason', 'status', 'escalated', 'age', 'nominations', 'best candidate'], rows)}\n${items.length} item(s)\n`;
@@ -36,14 +38,20 @@ export function renderReviewDetails(details: ReviewDetails): string {
     `reason:      ${item.reason}`,
     `opened:      ${item.createdAt.toISOString()}   updated: ${item.updatedAt.toISOString()}`,
   ];
-  if (item.resolution !== undefined) lines.push(`resolution:  ${item.resolution.imdbId ?? ''}${item.resolution.tmdbId === undefined ? '' : ` tmdb ${item.resolution.tmdbId}`} by ${item.resolution.by} at ${item.resolution.at.toISOString()}`);
+  if (item.resolution !== undefined)
+    lines.push(
+      `resolution:  ${item.resolution.imdbId ?? ''}${item.resolution.tmdbId === undefined ? '' : ` tmdb ${item.resolution.tmdbId}`} by ${item.resolution.by} at ${item.resolution.at.toISOString()}`,
+    );
   if (item.dismissedAt !== undefined) lines.push(`dismissed:   ${item.dismissedAt.toISOString()}`);
   lines.push(
     movie === null
       ? 'movie:       (not found)'
       : `movie:       ${movie.title} (${movie.year ?? '?'}) ${movie.importType}, imdb ${movie.imdbId ?? '-'}, tmdb ${movie.tmdbId ?? '-'}, sources ${movie.dataSourceHierarchy.join('>') || '-'}, locked ${movie.locked.join(',') || '-'}`,
   );
-  const ids = nominations.length > 0 ? nominations.map((n) => `${n.nominationId} (${n.festival}, ${n.category})`) : item.nominationIds;
+  const ids =
+    nominations.length > 0
+      ? nominations.map((n) => `${n.nominationId} (${n.festival}, ${n.category})`)
+      : item.nominationIds;
   lines.push(`nominations: ${ids.length}`, ...ids.map((id) => `  ${id}`));
   lines.push(
     '',
@@ -51,7 +59,16 @@ export function renderReviewDetails(details: ReviewDetails): string {
       ? 'candidates: none'
       : formatTable(
           ['source', 'id', 'title', 'year', 'confidence', 'rejected because'],
-          item.candidates.map((c) => [c.source, c.id, c.originalTitle !== undefined && c.originalTitle !== c.title ? `${c.title} / ${c.originalTitle}` : c.title, c.year ?? '', c.confidence.toFixed(2), c.rejectedBecause ?? '']),
+          item.candidates.map((c) => [
+            c.source,
+            c.id,
+            c.originalTitle !== undefined && c.originalTitle !== c.title
+              ? `${c.title} / ${c.originalTitle}`
+              : c.title,
+            c.year ?? '',
+            c.confidence.toFixed(2),
+            c.rejectedBecause ?? '',
+          ]),
         ),
   );
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,11 @@
 import type { StoredMovie } from '../../persistence/movie-merge.js';
 import type { MoviesRepository } from '../../persistence/movies-repository.js';
 import type { NominationDocument, NominationsRepository } from '../../persistence/nominations-repository.js';
-import type { ReviewDecision, ReviewItem, ReviewQueueRepository } from '../../persistence/review-queue-repository.js';
+import type {
+  ReviewDecision,
+  ReviewItem,
+  ReviewQueueRepository,
+} from '../../persistence/review-queue-repository.js';
 import { isImdbId } from '../../domain/nomination.js';
 import { isDuplicateKeyError } from '../../persistence/mongo-errors.js';
 import { UsageError } from '../usage-error.js';
@@ -50,42 +54,74 @@ export async function showReview(deps: ReviewDeps, movieKey: string): Promise<Re
   const item = await deps.reviews.get(movieKey);
   if (item === null) return null;
   const movie = await deps.movies.get(item.movieKey);
-  const nominations = deps.nominations === undefined ? [] : await deps.nominations.findByMovie(movie?.key ?? item.movieKey);
+  const nominations =
+    deps.nominations === undefined ? [] : await deps.nominations.findByMovie(movie?.key ?? item.movieKey);
   return { item, movie, nominations };
 }
 
 /** Validates a curator's answer: an IMDb ID (tt + 7-10 digits) and/or a positive TMDb ID. */
 export function checkDecision(decision: ReviewDecision): void {
-  if (decision.imdbId === undefined && decision.tmdbId === undefined) throw new UsageError('give --imdb tt… or --tmdb N');
-  if (decision.imdbId !== undefined && !isImdbId(decision.imdbId)) throw new UsageError(`--imdb must look like tt1234567; got ${decision.imdbId}`);
-  if (decision.tmdbId !== undefined && !(Number.isSafeInteger(decision.tmdbId) && decision.tmdbId > 0)) throw new UsageError(`--tmdb must be a positive whole number; got ${decision.tmdbId}`);
+  if (decision.imdbId === undefined && decision.tmdbId === undefined)
+    throw new UsageError('give --imdb tt… or --tmdb N');
+  if (decision.imdbId !== undefined && !isImdbId(decision.imdbId))
+    throw new UsageError(`--imdb must look like tt1234567; got ${decision.imdbId}`);
+  if (decision.tmdbId !== undefined && !(Number.isSafeInteger(decision.tmdbId) && decision.tmdbId > 0))
+    throw new UsageError(`--tmdb must be a positive whole number; got ${decision.tmdbId}`);
 }
 
-export async function resolveReview(deps: ReviewDeps, movieKey: string, decision: ReviewDecision, now = new Date()): Promise<ResolveOutcome> {
+export async function resolveReview(
+  deps: ReviewDeps,
+  movieKey: string,
+  decision: ReviewDecision,
+  now = new Date(),
+): Promise<ResolveOutcome> {
   checkDecision(decision);
   const open = await deps.reviews.get(movieKey);
   if (open?.status !== 'open') throw new UsageError(`no open review item for ${movieKey}`);
   const movie = await deps.movies.get(open.movieKey);
   if (movie === null) throw new UsageError(`review item ${movieKey} points at no movie`);
-  const ids = { ...(decision.imdbId === undefined ? {} : { imdbId: decision.imdbId }), ...(decision.tmdbId === undefined ? {} : { tmdbId: decision.tmdbId }) };
+  const ids = {
+    ...(decision.imdbId === undefined ? {} : { imdbId: decision.imdbId }),
+    ...(decision.tmdbId === undefined ? {} : { tmdbId: decision.tmdbId }),
+  };
   const locked = await deps.movies.lockFields(movie.key, ids, now).catch((error: unknown) => {
-    if (isDuplicateKeyError(error)) throw new UsageError(`another movie already has ${decision.imdbId ?? `tmdb ${decision.tmdbId}`}: resolve or merge that one instead`);
+    if (isDuplicateKeyError(error))
+      throw new UsageError(
+        `another movie already has ${decision.imdbId ?? `tmdb ${decision.tmdbId}`}: resolve or merge that one instead`,
+      );
     throw error;
   });
   if (locked === null) throw new UsageError(`movie ${movie.key} vanished while being locked`);
   const item = await deps.reviews.resolve(open.movieKey, decision, now);
-  if (item === null) throw new UsageError(`review item ${movieKey} was closed by someone else meanwhile (the movie stays locked)`);
+  if (item === null)
+    throw new UsageError(
+      `review item ${movieKey} was closed by someone else meanwhile (the movie stays locked)`,
+    );
   if (deps.enrich === undefined) return { item, movie: locked, enrichment: 'not_wired' };
   try {
     const enrichmentResult = await deps.enrich(locked.key);
-    return { item, movie: (await deps.movies.get(locked.key)) ?? locked, enrichment: 'requested', enrichmentResult };
+    return {
+      item,
+      movie: (await deps.movies.get(locked.key)) ?? locked,
+      enrichment: 'requested',
+      enrichmentResult,
+    };
   } catch (error) {
     // The decision stands (the movie is locked); enrichment can be asked for again.
-    return { item, movie: locked, enrichment: 'failed', enrichmentError: error instanceof Error ? error.message : String(error) };
+    return {
+      item,
+      movie: locked,
+      enrichment: 'failed',
+      enrichmentError: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
-export async function dismissReview(deps: ReviewDeps, movieKey: string, now = new Date()): Promise<ReviewItem> {
+export async function dismissReview(
+  deps: ReviewDeps,
+  movieKey: string,
+  now = new Date(),
+): Promise<ReviewItem> {
   const item = await deps.reviews.dismiss(movieKey, now);
   if (item === null) throw new UsageError(`no open review item for ${movieKey}`);
   return item;
