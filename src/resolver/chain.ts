@@ -38,6 +38,9 @@ export type ChainResult =
   | { kind: 'dead_letter'; source: SourceName; reason: string; steps: TierStep[] }
   | { kind: 'auth_failed'; source: SourceName; reason: string; steps: TierStep[] };
 
+/** Passes through the chain that may end on a blocked page before the tier is given up. */
+const blockedPageMaxAttempts = 2;
+
 export interface ChainSettings {
   tiers: TierSettings;
   acceptThreshold: number;
@@ -106,7 +109,9 @@ export class ResolutionChain {
       const transient = outcome.kind === 'transient' || outcome.kind === 'blocked' || (outcome.kind === 'skipped' && outcome.reason === 'circuit_open');
       if (transient) {
         const reason = outcome.kind === 'skipped' ? outcome.detail : outcome.reason;
-        if (options.attempt < this.settings.maxAttempts) {
+        // A blocked page (IMDb's bot challenge) is charged by Zyte like any page: retry it once, not for the whole budget.
+        const attemptLimit = outcome.kind === 'blocked' ? Math.min(blockedPageMaxAttempts, this.settings.maxAttempts) : this.settings.maxAttempts;
+        if (options.attempt < attemptLimit) {
           const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
           return { kind: 'retry', source: tier.source, reason, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), steps };
         }

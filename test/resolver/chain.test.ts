@@ -97,6 +97,15 @@ describe('ResolutionChain', () => {
     expect(result.steps[0]?.reasonForFallback).toBe('transient_retries_exhausted');
   });
 
+  it('when an IMDb page stays blocked, then it is retried once and then given up (each blocked fetch is charged)', async () => {
+    const blocked: LookupOutcome = { kind: 'blocked', reason: 'bot challenge', attempts: [] };
+    const first = await chainOf([scripted('tmdb', [notFound]), scripted('imdb', [blocked])]).resolve(query, { critical: false, attempt: 1 });
+    expect(first).toMatchObject({ kind: 'retry', source: 'imdb' });
+    const second = await chainOf([scripted('tmdb', [notFound]), scripted('imdb', [blocked])]).resolve(query, { critical: false, attempt: 2 });
+    expect(second).toMatchObject({ kind: 'stub' });
+    expect(second.steps.find((s) => s.source === 'imdb')?.reasonForFallback).toBe('transient_retries_exhausted');
+  });
+
   it('when retries are exhausted under dead_letter, then the message is dead-lettered', async () => {
     const result = await chainOf([scripted('tmdb', [transient])], { exhaustedPolicy: 'dead_letter' }).resolve(query, { critical: false, attempt: 3 });
     expect(result).toMatchObject({ kind: 'dead_letter', source: 'tmdb' });
