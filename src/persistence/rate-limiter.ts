@@ -55,6 +55,8 @@ interface WindowState {
   windowStart: number;
   /** Leased slots not handed out yet. */
   local: number;
+  /** Window-wide index of the next leased slot handed out (its block's first slot, then on). */
+  nextSlot: number;
   nextBlock: number;
   /** Every block of the window is leased (by anyone). */
   exhausted: boolean;
@@ -94,11 +96,19 @@ export class SharedRateLimiter {
       const windowStart = now - (now % windowMs);
       let state = this.windows.get(source);
       if (state === undefined || state.windowStart !== windowStart) {
-        state = { windowStart, local: 0, nextBlock: 0, exhausted: false };
+        state = { windowStart, local: 0, nextSlot: 0, nextBlock: 0, exhausted: false };
         this.windows.set(source, state);
       }
       if (state.local > 0) {
         state.local -= 1;
+        // Slot k of the window is not used before k/limit of the window has passed, so the
+        // window's requests are spread evenly instead of bursting at its start: upstreams
+        // count in windows of their own, and two bursts either side of our boundary would
+        // fall in one of theirs (429s).
+        const slot = state.nextSlot;
+        state.nextSlot += 1;
+        const dueAt = windowStart + Math.floor((slot * windowMs) / limit);
+        if (dueAt > this.clock()) await sleep(dueAt - this.clock(), undefined, signal === undefined ? undefined : { signal });
         return { acquired: true, waitedMs: this.clock() - started };
       }
       if (!state.exhausted) {
@@ -130,7 +140,8 @@ export class SharedRateLimiter {
         if (isDuplicateKeyError(error)) continue;
         throw error;
       }
-      state.local += slots;
+      state.local = slots;
+      state.nextSlot = block * size;
       return;
     }
     state.exhausted = true;
