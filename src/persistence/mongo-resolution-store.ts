@@ -50,7 +50,11 @@ export class MongoResolutionStore implements ResolutionStore {
     }
 
     const needsEvent = document.eventState !== announcedState(document);
-    const nominationIds = needsEvent ? (await this.nominations.findByMovie(document.key)).map((n) => n.nominationId) : [nomination.nominationId];
+    // A movie created just now has no other nomination yet (nominations are linked only
+    // after their movie is written), so only an existing movie's event needs the query,
+    // which FerretDB 1.24 answers with a scan of the whole collection.
+    const onlyThisOne = !needsEvent || (upsert.created && upsert.previousKey === undefined);
+    const nominationIds = onlyThisOne ? [nomination.nominationId] : (await this.nominations.findByMovie(document.key)).map((n) => n.nominationId);
     return { document, created: upsert.created, changed: upsert.changed, needsEvent, nominationIds };
   }
 
