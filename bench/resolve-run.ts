@@ -57,6 +57,8 @@ export interface RunInput {
   warmup?: number;
   progress?: (line: string) => void;
   timeoutMs?: number;
+  /** Print the service's MongoDB commands per collection (count, total and mean ms). */
+  profileMongo?: boolean;
 }
 
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -86,7 +88,7 @@ function runEnv(input: RunInput): Record<string, string> {
   return {
     KAFKA_BROKERS: input.stack.kafkaBrokers,
     SCHEMA_REGISTRY_URL: input.stack.registryUrl,
-    MONGODB_URI: input.stack.mongoUri,
+    MONGODB_URI: input.profileMongo === true ? `${input.stack.mongoUri}${input.stack.mongoUri.includes('?') ? '&' : '/?'}monitorCommands=true` : input.stack.mongoUri,
     MONGODB_DATABASE: `bench_${id}`,
     KAFKA_GROUP_ID: `${prefix}-group`,
     KAFKA_CLIENT_ID: prefix,
@@ -152,6 +154,7 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
     const before = callsOf(input.twin.twin.counts());
     const rssAtStart = process.memoryUsage();
     service = await startService(config, { logger: createLogger(config.logLevel), registry, opsServer: false, housekeeping: false });
+    const profile = input.profileMongo === true ? profileCommands(service) : undefined;
     const started = Date.now();
     const samples: RunResult['samples'] = [];
     const deadline = started + (input.timeoutMs ?? 3_600_000);
@@ -177,6 +180,7 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
       }
     }
     const durationMs = Date.now() - started;
+    if (profile !== undefined) printProfile(profile, total, log);
     global.gc?.();
     const end = process.memoryUsage();
     const calls = diff(callsOf(input.twin.twin.counts()), before);
@@ -203,5 +207,36 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
     }
     await mongo.db(config.mongo.database).dropDatabase().catch(() => undefined);
     await mongo.close();
+  }
+}
+
+interface CommandStats {
+  count: number;
+  totalMs: number;
+}
+
+/** Times every command the service sends, by command name and collection. */
+function profileCommands(service: Service): Map<string, CommandStats> {
+  const stats = new Map<string, CommandStats>();
+  const names = new Map<number, string>();
+  service.mongo.client.on('commandStarted', (event) => {
+    const target = event.command[event.commandName] as unknown;
+    names.set(event.requestId, `${event.commandName} ${typeof target === 'string' ? target : ''}`);
+  });
+  service.mongo.client.on('commandSucceeded', (event) => {
+    const name = names.get(event.requestId) ?? event.commandName;
+    names.delete(event.requestId);
+    const entry = stats.get(name) ?? { count: 0, totalMs: 0 };
+    entry.count += 1;
+    entry.totalMs += event.duration;
+    stats.set(name, entry);
+  });
+  return stats;
+}
+
+function printProfile(stats: Map<string, CommandStats>, nominations: number, log: (line: string) => void): void {
+  log('  MongoDB commands of the service (count, per nomination, total s, mean ms):');
+  for (const [name, s] of [...stats].sort((a, b) => b[1].totalMs - a[1].totalMs)) {
+    log(`    ${name.padEnd(36)} ${String(s.count).padStart(7)} ${(s.count / nominations).toFixed(2).padStart(7)} ${(s.totalMs / 1000).toFixed(1).padStart(8)} ${(s.totalMs / s.count).toFixed(1).padStart(8)}`);
   }
 }

@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     partitions: { type: 'string', default: '6' },
     seed: { type: 'string', default: '2025' },
     'no-id-share': { type: 'string', default: '0.1' },
+    'profile-mongo': { type: 'boolean', default: false },
   },
 });
 
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
   try {
     const progress = (line: string) => console.log(line);
     const configured = await phase(`run: ${lineup.length} nominations, concurrency ${args.concurrency ?? 'default'}`, () =>
-      measureRun({ label: 'service', stack, twin, batches: [lineup], env: baseEnv, progress }),
+      measureRun({ label: 'service', stack, twin, batches: [lineup], env: baseEnv, progress, profileMongo: args['profile-mongo'] }),
     );
     rows.push(row(configured));
     printThroughput(rows);
