@@ -1,4 +1,4 @@
-import type { ImportType, SourceName } from './movie.js';
+import type { ImportType, MovieDocument, SourceName } from './movie.js';
 
 /** Value of `movie.resolved` (see schemas/movie-resolved.avsc); times are epoch milliseconds. */
 export interface MovieResolvedEvent {
@@ -28,4 +28,37 @@ export interface MovieStubEvent {
   nominationIds: string[];
   festival: string | null;
   createdAt: number;
+}
+
+/** The `movie.resolved` event announcing a movie's current state. */
+export function movieResolvedEvent(
+  doc: Pick<
+    MovieDocument,
+    | 'key'
+    | 'imdbId'
+    | 'tmdbId'
+    | 'title'
+    | 'originalTitle'
+    | 'year'
+    | 'importType'
+    | 'dataSourceHierarchy'
+    | 'confidence'
+  >,
+  context: { nominationIds: string[]; festival: string | null; at: Date; upgradedFromStub: boolean },
+): MovieResolvedEvent {
+  return {
+    movieKey: doc.key,
+    imdbId: doc.imdbId ?? null,
+    tmdbId: doc.tmdbId ?? null,
+    title: doc.title,
+    originalTitle: doc.originalTitle ?? null,
+    year: doc.year ?? null,
+    importType: doc.importType,
+    dataSourceHierarchy: doc.dataSourceHierarchy,
+    confidence: doc.confidence,
+    nominationIds: context.nominationIds,
+    festival: context.festival,
+    resolvedAt: context.at.getTime(),
+    upgradedFromStub: context.upgradedFromStub,
+  };
 }

@@ -1,4 +1,5 @@
 import type { ImportType, SourceName } from '../domain/movie.js';
+import { movieResolvedEvent } from '../domain/movie-events.js';
 import type { HealthState } from '../http/health-state.js';
 import type { Logger } from '../logger.js';
 import type { ResolverMetrics } from '../metrics/metrics.js';
@@ -178,21 +179,15 @@ async function writeResolved(
     upsert.changed &&
     (options.curated || (doc as StoredMovie & { eventState?: string }).eventState !== announcedState(doc))
   ) {
-    await deps.events.resolved(doc.key, {
-      movieKey: doc.key,
-      imdbId: doc.imdbId ?? null,
-      tmdbId: doc.tmdbId ?? null,
-      title: doc.title,
-      originalTitle: doc.originalTitle ?? null,
-      year: doc.year ?? null,
-      importType: doc.importType,
-      dataSourceHierarchy: doc.dataSourceHierarchy,
-      confidence: doc.confidence,
-      nominationIds: nominations.map((n) => n.nominationId),
-      festival: nominations[0]?.festival ?? null,
-      resolvedAt: now.getTime(),
-      upgradedFromStub: movie.importType === 'stub' && doc.importType !== 'stub',
-    });
+    await deps.events.resolved(
+      doc.key,
+      movieResolvedEvent(doc, {
+        nominationIds: nominations.map((n) => n.nominationId),
+        festival: nominations[0]?.festival ?? null,
+        at: now,
+        upgradedFromStub: movie.importType === 'stub' && doc.importType !== 'stub',
+      }),
+    );
     await store.markEventPublished(doc.key, announcedState(doc));
   }
 

@@ -70,7 +70,7 @@ export function attemptRecordFrom(attempt: UpstreamAttempt, context: Omit<Partia
   };
 }
 
-function toDocument(record: AttemptRecord): LookupMetricDocument {
+function asDocument(record: AttemptRecord): LookupMetricDocument {
   const m = record.metadata;
   return {
     ...(record.attemptId === undefined ? {} : { _id: record.attemptId }),
@@ -113,7 +113,7 @@ export class LookupMetricsRepository {
   /** Records one attempt; false when an attempt with the same attemptId is already there. */
   async recordAttempt(record: AttemptRecord): Promise<boolean> {
     try {
-      await this.attempts.insertOne(toDocument(record));
+      await this.attempts.insertOne(asDocument(record));
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -129,7 +129,7 @@ export class LookupMetricsRepository {
     // unordered bulk insert is one place FerretDB and MongoDB are known to differ. On a
     // duplicate, the records before it were inserted and the rest go one at a time.
     try {
-      await this.attempts.insertMany(records.map(toDocument), { ordered: true });
+      await this.attempts.insertMany(records.map(asDocument), { ordered: true });
       return records.length;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

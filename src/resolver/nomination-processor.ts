@@ -1,5 +1,5 @@
 import { filmKey } from '../domain/film-key.js';
-import type { MovieResolvedEvent, MovieStubEvent } from '../domain/movie-events.js';
+import { movieResolvedEvent, type MovieResolvedEvent, type MovieStubEvent } from '../domain/movie-events.js';
 import type { SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
 import type { HealthState } from '../http/health-state.js';
@@ -141,21 +141,7 @@ export class NominationProcessor {
         createdAt: now.getTime(),
       });
     } else {
-      await this.deps.events.resolved(doc.key, {
-        movieKey: doc.key,
-        imdbId: doc.imdbId ?? null,
-        tmdbId: doc.tmdbId ?? null,
-        title: doc.title,
-        originalTitle: doc.originalTitle ?? null,
-        year: doc.year ?? null,
-        importType: doc.importType,
-        dataSourceHierarchy: doc.dataSourceHierarchy,
-        confidence: doc.confidence,
-        nominationIds: stored.nominationIds,
-        festival: nomination.festival,
-        resolvedAt: now.getTime(),
-        upgradedFromStub: false,
-      });
+      await this.deps.events.resolved(doc.key, movieResolvedEvent(doc, { nominationIds: stored.nominationIds, festival: nomination.festival, at: now, upgradedFromStub: false }));
     }
     await this.deps.store.markEventPublished(doc.key, announcedState(doc));
   }
