@@ -152,7 +152,8 @@ export class MoviesRepository {
   private async upsert(input: MovieWrite, film: FilmRef, now: Date): Promise<UpsertResult> {
     const write = { ...input };
     for (let race = 0; race < maxRaces; race += 1) {
-      const existing = await this.findExisting(write, film);
+      // The first pass trusts the `_id` lookups; a unique-index conflict on insert sends the next pass to the full scan.
+      const existing = await this.findExisting(write, film, race > 0);
       // A stored IMDb key wins; only a title key is replaced (by the IMDb key).
       const target: MovieWrite = existing !== null && (isImdbId(existing.key) || !isImdbId(write.key)) ? { ...write, key: existing.key } : write;
       if (existing !== null && existing.tmdbId !== undefined && target.tmdbId !== undefined && existing.tmdbId !== target.tmdbId) delete target.tmdbId;
@@ -191,7 +192,7 @@ export class MoviesRepository {
    * The stored movie this write is about: by key, by an earlier key, by IMDb ID, by TMDb ID
    * (unless that movie has another IMDb ID), or a title-keyed movie about to get its IMDb ID.
    */
-  private async findExisting(write: MovieWrite, film: FilmRef): Promise<StoredMovie | null> {
+  private async findExisting(write: MovieWrite, film: FilmRef, scan: boolean): Promise<StoredMovie | null> {
     // Fast path: a movie's `_id` is the key it was created with, and keys only ever change
     // from a title key to an IMDb key (which never changes again), so the document whose
     // `_id` is this key is the movie with this key or the one re-keyed from it — what the
@@ -202,6 +203,15 @@ export class MoviesRepository {
     const idCompatible = byId !== null && (write.imdbId === undefined || byId.imdbId === undefined || byId.imdbId === write.imdbId);
     if (byId !== null && idCompatible && (byId.key === write.key || byId.aliasKeys.includes(write.key))) return byId;
     const titleKey = filmKey({ title: film.title, year: film.year });
+    if (!scan) {
+      // A film first stored without its IMDb ID has `_id` = its title key. Anything else this
+      // write could collide with (same IMDb or TMDb ID under another key) trips a unique index
+      // on insert, and the retry then scans.
+      if (titleKey === write.key) return null;
+      const byTitle = await this.movies.findOne({ _id: titleKey } as never);
+      const titleCompatible = byTitle !== null && (write.imdbId === undefined || byTitle.imdbId === undefined || byTitle.imdbId === write.imdbId);
+      return titleCompatible ? byTitle : null;
+    }
     const or: Filter<StoredMovie>[] = [{ key: write.key }, { aliasKeys: write.key }];
     if (write.imdbId !== undefined) or.push({ imdbId: write.imdbId });
     if (write.tmdbId !== undefined) or.push({ tmdbId: write.tmdbId });
