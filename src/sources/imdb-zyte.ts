@@ -14,6 +14,7 @@ import {
   AttemptRecorder,
   failureOutcome,
   fromHttpFailure,
+  recordTransportFailure,
   parseJson,
   sendRequest,
   type Failure,
@@ -162,18 +163,7 @@ export class ImdbZyteSource implements MovieSource {
       ctx?.signal,
     );
     if (raw.kind === 'failure') {
-      const failure = fromHttpFailure(raw.failure);
-      rec.record({
-        ...meta,
-        success: false,
-        elapsedMs: raw.elapsedMs,
-        costUsd: 0,
-        errorMessage: failure.reason,
-      });
-      this.log.warn(
-        { operation: 'extract', outcome: failure.kind, reason: failure.reason },
-        'zyte request failed',
-      );
+      const failure = recordTransportFailure(rec, this.log, meta, raw);
       return failureOutcome(failure, rec.attempts);
     }
     const body = parseJson(raw.body);

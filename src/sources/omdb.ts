@@ -13,6 +13,7 @@ import {
   AttemptRecorder,
   failureOutcome,
   fromHttpFailure,
+  recordTransportFailure,
   parseJson,
   sendRequest,
   type Failure,
@@ -99,7 +100,11 @@ export class OmdbSource implements MovieSource {
     this.thresholds = options.thresholds;
     this.log = options.logger;
     this.apiKey = options.apiKey ?? '';
-    this.client = createHttpClient({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, ...(options.beforeRequest ? { beforeRequest: options.beforeRequest } : {}) });
+    this.client = createHttpClient({
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      ...(options.beforeRequest ? { beforeRequest: options.beforeRequest } : {}),
+    });
   }
 
   lookup(query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
@@ -195,18 +200,7 @@ export class OmdbSource implements MovieSource {
       ctx?.signal,
     );
     if (raw.kind === 'failure') {
-      const failure = fromHttpFailure(raw.failure);
-      rec.record({
-        ...meta,
-        success: false,
-        elapsedMs: raw.elapsedMs,
-        costUsd: 0,
-        errorMessage: failure.reason,
-      });
-      this.log.warn(
-        { operation: meta.operation, strategy: meta.strategy, outcome: failure.kind, reason: failure.reason },
-        'omdb request failed',
-      );
+      const failure = recordTransportFailure(rec, this.log, meta, raw);
       return { kind: 'failure', failure };
     }
     const answer = interpretOmdb(raw.status, raw.headers, parseJson(raw.body), raw.request);

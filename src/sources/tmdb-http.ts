@@ -5,7 +5,7 @@ import type { LookupContext } from './source.js';
 import { tmdbFailure } from './tmdb-errors.js';
 import type { AttemptRecorder } from './upstream-call.js';
 import {
-  fromHttpFailure,
+  recordTransportFailure,
   parseJson,
   sendRequest,
   type Failure,
@@ -38,18 +38,7 @@ export class TmdbHttp {
       : req;
     const raw = await sendRequest(this.client, withKey, ctx?.signal);
     if (raw.kind === 'failure') {
-      const failure = fromHttpFailure(raw.failure);
-      rec.record({
-        ...meta,
-        success: false,
-        elapsedMs: raw.elapsedMs,
-        costUsd: 0,
-        errorMessage: failure.reason,
-      });
-      this.log.warn(
-        { operation: meta.operation, strategy: meta.strategy, outcome: failure.kind, reason: failure.reason },
-        'tmdb request failed',
-      );
+      const failure = recordTransportFailure(rec, this.log, meta, raw);
       return { ok: false, failure };
     }
     const body = parseJson(raw.body);

@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import type { SourceName } from '../domain/movie.js';
 import { classifyHttpError, describeRequest, type HttpFailure } from './http-client.js';
+import type { Logger } from '../logger.js';
 import type { FailureKind, FailureOutcome, UpstreamAttempt } from './outcome.js';
 
 /** One request an adapter wants sent. */
@@ -120,4 +121,23 @@ export function fromHttpFailure(f: HttpFailure): Failure {
     ...(f.status === undefined ? {} : { status: f.status }),
     ...(f.retryAfterMs === undefined ? {} : { retryAfterMs: f.retryAfterMs }),
   };
+}
+
+/**
+ * A request that got no usable answer (timeout, network error, unusable status): records
+ * its uncharged attempt, logs it on the source's logger and returns the failure.
+ */
+export function recordTransportFailure(
+  rec: AttemptRecorder,
+  log: Logger,
+  meta: { operation: string; identifier: string; strategy: string },
+  raw: Extract<RawResult, { kind: 'failure' }>,
+): Failure {
+  const failure = fromHttpFailure(raw.failure);
+  rec.record({ ...meta, success: false, elapsedMs: raw.elapsedMs, costUsd: 0, errorMessage: failure.reason });
+  log.warn(
+    { operation: meta.operation, strategy: meta.strategy, outcome: failure.kind, reason: failure.reason },
+    'upstream request failed',
+  );
+  return failure;
 }
