@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import type { Config } from '../config.js';
 import type { SourceName } from '../domain/movie.js';
-import { appendToLog, readHead, type LogEntry } from './append-log.js';
+import { AppendLog, type LogEntry } from './append-log.js';
 import { collectionNames } from './collections.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
 
@@ -89,12 +89,14 @@ export function budgetsFromConfig(sources: Config['sources']): Budgets {
 /** The shared spend ledger; one per process, built in main.ts with the database and the budgets. */
 export class SpendLedger {
   private readonly entries: Collection<LedgerEntry>;
+  private readonly log: AppendLog<LedgerEntry>;
 
   constructor(
     db: Db,
     private readonly budgets: Budgets,
   ) {
     this.entries = db.collection<LedgerEntry>(collectionNames.spendLedger);
+    this.log = new AppendLog(this.entries);
   }
 
   /** Reserves one call of `source` (daily, then monthly); data, never an exception, when a budget is spent. */
@@ -110,7 +112,7 @@ export class SpendLedger {
     if (budget.dailyBudgetUsd !== undefined || budget.dailyRequestQuota !== undefined) {
       const scope = `${source}:day:${periods.day}`;
       let refused: ExhaustedPeriod = 'day';
-      const result = await appendToLog<LedgerEntry>(this.entries, scope, (head) => {
+      const result = await this.log.append(scope, (head) => {
         const spent = head?.spentMicros ?? 0;
         const requests = head?.requests ?? 0;
         if (budget.dailyRequestQuota !== undefined && requests + 1 > budget.dailyRequestQuota) {
@@ -130,7 +132,7 @@ export class SpendLedger {
     if (budget.monthlyBudgetUsd !== undefined) {
       const scope = `${source}:month:${periods.month}`;
       const limit = micros(budget.monthlyBudgetUsd);
-      const result = await appendToLog<LedgerEntry>(this.entries, scope, (head) =>
+      const result = await this.log.append(scope, (head) =>
         (head?.spentMicros ?? 0) + costMicros > limit ? null : this.entry('reserve', id, costMicros, 1, head, now),
       );
       if (!result.appended) {
@@ -167,7 +169,7 @@ export class SpendLedger {
     const periods = budgetPeriods(now);
     const result: BudgetRemaining = { source, day: null, month: null, quota: null };
     if (budget === undefined) return result;
-    const dayHead = await readHead(this.entries, `${source}:day:${periods.day}`);
+    const dayHead = await this.log.readHead(`${source}:day:${periods.day}`);
     if (budget.dailyBudgetUsd !== undefined) {
       const spent = dayHead?.spentMicros ?? 0;
       const limit = micros(budget.dailyBudgetUsd);
@@ -178,7 +180,7 @@ export class SpendLedger {
       result.quota = { limit: budget.dailyRequestQuota, used, remaining: Math.max(0, budget.dailyRequestQuota - used) };
     }
     if (budget.monthlyBudgetUsd !== undefined) {
-      const spent = (await readHead(this.entries, `${source}:month:${periods.month}`))?.spentMicros ?? 0;
+      const spent = (await this.log.readHead(`${source}:month:${periods.month}`))?.spentMicros ?? 0;
       const limit = micros(budget.monthlyBudgetUsd);
       result.month = { limitUsd: usd(limit), spentUsd: usd(spent), remainingUsd: usd(Math.max(0, limit - spent)) };
     }
@@ -187,7 +189,7 @@ export class SpendLedger {
 
   private async refund(reservation: Reservation, now: Date): Promise<void> {
     for (const scope of reservation.scopes) {
-      await appendToLog<LedgerEntry>(this.entries, scope, (head) => this.entry('release', reservation.id, -reservation.costMicros, -1, head, now));
+      await this.log.append(scope, (head) => this.entry('release', reservation.id, -reservation.costMicros, -1, head, now));
     }
   }
 
