@@ -12,6 +12,7 @@ export interface ThroughputRow {
   needs: SourceCalls;
   ceiling: number;
   ratio: number;
+  failedRequests: Record<string, number>;
 }
 
 const pad = (text: string | number, width: number): string => String(text).padStart(width);
@@ -26,6 +27,10 @@ export function printThroughput(rows: readonly ThroughputRow[]): void {
     );
   }
   console.log('  (per source: calls made / seconds the rate limit needs for them; goal: ratio ≥ 0.9)');
+  for (const r of rows) {
+    const failed = Object.entries(r.failedRequests).sort((a, b) => b[1] - a[1]);
+    console.log(`  ${r.label}: failed upstream requests ${failed.length === 0 ? 'none' : failed.map(([what, n]) => `${what} ×${n}`).join(', ')}`);
+  }
 }
 
 export function printLongRun(result: RunResult, warmup: number): void {

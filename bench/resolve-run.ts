@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Collection } from 'mongodb';
 import { Registry } from 'prom-client';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Nomination } from '../src/domain/nomination.js';
@@ -42,6 +42,8 @@ export interface RunResult {
   durationMs: number;
   calls: SourceCalls;
   rss: { startMb: number; endMb: number; peakMb: number; heapStartMb: number; heapEndMb: number };
+  /** Upstream requests that failed, by source and error (429s, 5xx, timeouts), from api_lookup_metrics. */
+  failedRequests: Record<string, number>;
   /** Nominations processed per second, sampled every `sampleEveryMs`. */
   samples: { atMs: number; processed: number; rssMb: number }[];
 }
@@ -162,10 +164,15 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
     let warmStart: NodeJS.MemoryUsage | undefined = input.warmup === undefined ? rssAtStart : undefined;
     let lastLog = started;
     let processed = 0;
+    let first: number | undefined;
     while (processed < total) {
       if (Date.now() > deadline) throw new Error(`${input.label}: ${processed}/${total} after ${input.timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       processed = await processedCount(registry);
+      if (first === undefined && processed > 0) {
+        first = Date.now() - started;
+        log(`  [${input.label}] first nomination recorded ${(first / 1000).toFixed(1)} s after start-up (consumer group join)`);
+      }
       const memory = process.memoryUsage();
       peak = Math.max(peak, memory.rss);
       if (warmStart === undefined && processed >= (input.warmup ?? 0)) {
@@ -186,6 +193,7 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
     const calls = diff(callsOf(input.twin.twin.counts()), before);
     const recorded = await mongo.db(config.mongo.database).collection(collectionNames.nominations).estimatedDocumentCount();
     const start = warmStart ?? rssAtStart;
+    const failedRequests = await countFailedRequests(mongo.db(config.mongo.database).collection(collectionNames.lookupMetrics));
     return {
       label: input.label,
       nominations: total,
@@ -194,6 +202,7 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
       calls,
       rss: { startMb: mb(start.rss), endMb: mb(end.rss), peakMb: mb(peak), heapStartMb: mb(start.heapUsed), heapEndMb: mb(end.heapUsed) },
       samples,
+      failedRequests,
     };
   } finally {
     await service?.stop().catch(() => undefined);
@@ -239,4 +248,15 @@ function printProfile(stats: Map<string, CommandStats>, nominations: number, log
   for (const [name, s] of [...stats].sort((a, b) => b[1].totalMs - a[1].totalMs)) {
     log(`    ${name.padEnd(36)} ${String(s.count).padStart(7)} ${(s.count / nominations).toFixed(2).padStart(7)} ${(s.totalMs / 1000).toFixed(1).padStart(8)} ${(s.totalMs / s.count).toFixed(1).padStart(8)}`);
   }
+}
+
+/** Failed upstream requests by `source: error`, the error cut to its first words. */
+async function countFailedRequests(collection: Collection): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for await (const doc of collection.find({ success: false }, { projection: { source: 1, error_message: 1 } })) {
+    const message = typeof doc.error_message === 'string' ? doc.error_message.split(/[:(]/)[0]!.replace(/tt\d+/g, 'tt…').replace(/\/\d+/g, '/…').slice(0, 40).trim() : 'unknown';
+    const key = `${String(doc.source)}: ${message}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
 }

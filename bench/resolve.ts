@@ -72,7 +72,7 @@ function row(result: RunResult): ThroughputRow {
   const floor = Math.max(needs.tmdb, needs.omdb, needs.zyte);
   const ceiling = floor > 0 ? result.nominations / floor : Infinity;
   const perSecond = result.nominations / seconds;
-  return { label: result.label, nominations: result.nominations, recorded: result.recorded, seconds, perSecond, calls: result.calls, needs, ceiling, ratio: perSecond / ceiling };
+  return { label: result.label, nominations: result.nominations, recorded: result.recorded, seconds, perSecond, calls: result.calls, needs, ceiling, ratio: perSecond / ceiling, failedRequests: result.failedRequests };
 }
 
 async function main(): Promise<void> {
@@ -81,8 +81,8 @@ async function main(): Promise<void> {
   const seed = Number(args.seed);
   const baseEnv: Record<string, string> = {
     TOPIC_PARTITIONS: args.partitions,
-    TMDB_RATE_PER_SECOND: String(rates.tmdb),
-    OMDB_RATE_PER_SECOND: String(rates.omdb),
+    TMDB_RATE_PER_SECOND: process.env.XT ?? String(rates.tmdb),
+    OMDB_RATE_PER_SECOND: process.env.XO ?? String(rates.omdb),
     ZYTE_RATE_PER_SECOND: String(rates.zyte),
     ...(args.concurrency === undefined ? {} : { CONSUMER_CONCURRENCY: args.concurrency }),
   };

@@ -177,7 +177,7 @@ async function writeResolved(
   // A curator's fix can change the IDs without changing the announced state: announce it anyway.
   if (
     upsert.changed &&
-    (options.curated || (doc as StoredMovie & { eventState?: string }).eventState !== announcedState(doc))
+    (options.curated || !(await store.announcements.isAnnounced(doc.key, announcedState(doc))))
   ) {
     await deps.events.resolved(
       doc.key,

@@ -58,15 +58,20 @@ export class LookupCache {
   async set<T>(source: SourceName, identifier: string, result: CachedLookup<T>, now = new Date()): Promise<Date> {
     const lifetime = result.kind === 'found' ? this.ttl.hitTtlDays * 24 * hour : this.ttl.missTtlHours * hour;
     const expiresAt = new Date(now.getTime() + lifetime);
-    const fields: Partial<CacheDocument> = { source, identifier, kind: result.kind, storedAt: now, expiresAt };
-    const update = result.value === undefined ? { $set: fields, $unset: { value: '' as const } } : { $set: { ...fields, value: result.value } };
+    const id = cacheId(source, identifier);
+    const fields = { source, identifier, kind: result.kind, storedAt: now, expiresAt };
     try {
-      await this.entries.updateOne({ _id: cacheId(source, identifier) }, update, { upsert: true });
+      // Insert first: FerretDB 1.24 answers an insert from its primary key but scans the
+      // whole collection for an update, even by `_id`; most lookups are new.
+      await this.entries.insertOne(result.value === undefined ? { _id: id, ...fields } : { _id: id, ...fields, value: result.value });
+      return expiresAt;
     } catch (error) {
-      // Two instances inserted the same key at once: the other one won, overwrite it.
       if (!isDuplicateKeyError(error)) throw error;
-      await this.entries.updateOne({ _id: cacheId(source, identifier) }, update);
     }
+    // Refreshing an entry (an expired one, or a miss that is now a hit), or another instance
+    // stored the same lookup a moment ago: overwrite it.
+    const update = result.value === undefined ? { $set: fields, $unset: { value: '' as const } } : { $set: { ...fields, value: result.value } };
+    await this.entries.updateOne({ _id: id }, update, { upsert: true });
     return expiresAt;
   }
 

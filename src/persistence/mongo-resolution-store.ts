@@ -4,15 +4,12 @@ import type { ImportType, SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
 import type { TierStep } from '../resolver/chain.js';
 import { announcedState, type ResolutionRecord, type ResolutionStore, type StoredMovie } from '../resolver/resolution-store.js';
-import { collectionNames } from './collections.js';
+import { AnnouncementsRepository } from './announcements-repository.js';
 import { attemptRecordFrom, LookupMetricsRepository } from './lookup-metrics-repository.js';
 import type { StoredMovie as MovieRow } from './movie-merge.js';
 import { MoviesRepository } from './movies-repository.js';
 import { NominationsRepository } from './nominations-repository.js';
 import { ReviewQueueRepository } from './review-queue-repository.js';
-
-/** The movie row plus the state its last event announced (see announcedState). */
-type AnnouncedMovie = MovieRow & { eventState?: string };
 
 /**
  * The resolver's ResolutionStore on MongoDB: the movie (created, upgraded or left alone),
@@ -25,12 +22,14 @@ export class MongoResolutionStore implements ResolutionStore {
   readonly nominations: NominationsRepository;
   readonly metrics: LookupMetricsRepository;
   readonly review: ReviewQueueRepository;
+  readonly announcements: AnnouncementsRepository;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.movies = new MoviesRepository(db);
     this.nominations = new NominationsRepository(db);
     this.metrics = new LookupMetricsRepository(db);
     this.review = new ReviewQueueRepository(db);
+    this.announcements = new AnnouncementsRepository(db);
   }
 
   async save(record: ResolutionRecord, now: Date): Promise<StoredMovie> {
@@ -39,7 +38,7 @@ export class MongoResolutionStore implements ResolutionStore {
     const upsert = resolved
       ? await this.movies.upsertResolved({ film, movie: resolved.movie, importType: resolved.importType, confidence: resolved.confidence, sources: [resolved.source], now })
       : await this.movies.upsertStub(film, now);
-    const document = upsert.document as AnnouncedMovie;
+    const document: MovieRow = upsert.document;
     if (upsert.previousKey !== undefined) await this.nominations.relinkMovie(upsert.previousKey, document.key, now);
     await this.nominations.record(nomination, document.key, now);
 
@@ -49,12 +48,13 @@ export class MongoResolutionStore implements ResolutionStore {
       await this.review.open({ movieKey: document.key, reason: record.review.reason, candidates: record.review.candidates, nominationIds: [nomination.nominationId], now });
     }
 
-    const needsEvent = document.eventState !== announcedState(document);
-    // A movie created just now has no other nomination yet (nominations are linked only
-    // after their movie is written), so only an existing movie's event needs the query,
-    // which FerretDB 1.24 answers with a scan of the whole collection.
-    const onlyThisOne = !needsEvent || (upsert.created && upsert.previousKey === undefined);
-    const nominationIds = onlyThisOne ? [nomination.nominationId] : (await this.nominations.findByMovie(document.key)).map((n) => n.nominationId);
+    // A movie created just now has never been announced and has no other nomination yet
+    // (nominations are linked only after their movie is written); only an existing movie
+    // needs the marker lookup and, when due, the query of its nominations (which FerretDB
+    // 1.24 answers with a scan of the whole collection).
+    const fresh = upsert.created && upsert.previousKey === undefined;
+    const needsEvent = fresh || !(await this.announcements.isAnnounced(document.key, announcedState(document)));
+    const nominationIds = !needsEvent || fresh ? [nomination.nominationId] : (await this.nominations.findByMovie(document.key)).map((n) => n.nominationId);
     return { document, created: upsert.created, changed: upsert.changed, needsEvent, nominationIds };
   }
 
@@ -82,11 +82,6 @@ export class MongoResolutionStore implements ResolutionStore {
   }
 
   async markEventPublished(movieKey: string, state: string): Promise<void> {
-    const movies = this.db.collection<AnnouncedMovie>(collectionNames.movies);
-    // By `_id` first (a pure `_id` filter is the only one FerretDB 1.24 does not answer with
-    // a full scan): a movie's `_id` is the key it was created with, which is its current key
-    // unless it was re-keyed from a title key, or it predates `_id` keys; then by `key`.
-    const byId = await movies.updateOne({ _id: movieKey } as never, { $set: { eventState: state } });
-    if (byId.matchedCount === 0) await movies.updateOne({ key: movieKey }, { $set: { eventState: state } });
+    await this.announcements.markAnnounced(movieKey, state);
   }
 }

@@ -72,6 +72,8 @@ export class SharedRateLimiter {
   private readonly maxWaitMs: number;
   private readonly clock: () => number;
   private readonly windows = new Map<SourceName, WindowState>();
+  /** When this instance's latest slot of each source is due. */
+  private readonly lastScheduled = new Map<SourceName, number>();
   private lastPurge = 0;
 
   constructor(
@@ -100,14 +102,21 @@ export class SharedRateLimiter {
         this.windows.set(source, state);
       }
       if (state.local > 0) {
+        // Slot k of the window is not used before k/limit of the window has passed, and no
+        // slot sooner than 1/limit after this instance's previous one, so requests are
+        // spread evenly instead of bursting: upstreams count in windows of their own, and a
+        // burst of slots left over late in our window plus the start of the next one would
+        // fall in one of theirs (429s). A slot pushed past its window's end is given up.
+        const spacing = windowMs / limit;
+        const dueAt = Math.max(windowStart + Math.floor((state.nextSlot * windowMs) / limit), (this.lastScheduled.get(source) ?? 0) + spacing);
+        if (dueAt >= windowStart + windowMs) {
+          state.local = 0;
+          state.exhausted = true;
+          continue;
+        }
         state.local -= 1;
-        // Slot k of the window is not used before k/limit of the window has passed, so the
-        // window's requests are spread evenly instead of bursting at its start: upstreams
-        // count in windows of their own, and two bursts either side of our boundary would
-        // fall in one of theirs (429s).
-        const slot = state.nextSlot;
         state.nextSlot += 1;
-        const dueAt = windowStart + Math.floor((slot * windowMs) / limit);
+        this.lastScheduled.set(source, dueAt);
         if (dueAt > this.clock()) await sleep(dueAt - this.clock(), undefined, signal === undefined ? undefined : { signal });
         return { acquired: true, waitedMs: this.clock() - started };
       }

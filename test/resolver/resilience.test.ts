@@ -28,7 +28,7 @@ describe('resolver resilience on the real stack and the twin', () => {
     await pipeline.publish(lineup.map((l) => l.nomination));
     await pipeline.waitFor('first pass', async () => (await countOf(pipeline, collectionNames.nominations)) >= lineup.length, 180_000);
     await pipeline.waitFor('first pass committed', () => caughtUp(pipeline, pipeline.config.kafka.topics.nominations), 60_000);
-    const movies = await pipeline.db.collection(collectionNames.movies).find({}, { projection: { _id: 0, updatedAt: 0, eventState: 0 } }).sort({ key: 1 }).toArray();
+    const movies = await pipeline.db.collection(collectionNames.movies).find({}, { projection: { _id: 0, updatedAt: 0 } }).sort({ key: 1 }).toArray();
     const nominationsBefore = await pipeline.db.collection(collectionNames.nominations).find({}, { projection: { _id: 0, updatedAt: 0 } }).sort({ nominationId: 1 }).toArray();
     await first.stop();
 
@@ -38,7 +38,7 @@ describe('resolver resilience on the real stack and the twin', () => {
     await pipeline.waitFor('replay committed', () => caughtUp(pipeline, pipeline.config.kafka.topics.nominations), 180_000);
 
     expect(await countOf(pipeline, collectionNames.nominations)).toBe(lineup.length);
-    const moviesAfter = await pipeline.db.collection(collectionNames.movies).find({}, { projection: { _id: 0, updatedAt: 0, eventState: 0 } }).sort({ key: 1 }).toArray();
+    const moviesAfter = await pipeline.db.collection(collectionNames.movies).find({}, { projection: { _id: 0, updatedAt: 0 } }).sort({ key: 1 }).toArray();
     expect(moviesAfter).toEqual(movies);
     const nominationsAfter = await pipeline.db.collection(collectionNames.nominations).find({}, { projection: { _id: 0, updatedAt: 0 } }).sort({ nominationId: 1 }).toArray();
     expect(nominationsAfter).toEqual(nominationsBefore);
