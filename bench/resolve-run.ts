@@ -59,6 +59,8 @@ export interface RunInput {
   warmup?: number;
   progress?: (line: string) => void;
   timeoutMs?: number;
+  /** Print the nominations recorded and the upstream calls made in every second. */
+  timeline?: boolean;
   /** Print the service's MongoDB commands per collection (count, total and mean ms). */
   profileMongo?: boolean;
 }
@@ -165,10 +167,16 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
     let lastLog = started;
     let processed = 0;
     let first: number | undefined;
+    let timeline = input.timeline === true ? { at: started, processed: 0, calls: { tmdb: 0, omdb: 0, zyte: 0 } } : undefined;
     while (processed < total) {
       if (Date.now() > deadline) throw new Error(`${input.label}: ${processed}/${total} after ${input.timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       processed = await processedCount(registry);
+      if (timeline !== undefined && Date.now() - timeline.at >= 1000) {
+        const calls = diff(callsOf(input.twin.twin.counts()), before);
+        log(`    t=${((Date.now() - started) / 1000).toFixed(0)} s: nominations +${processed - timeline.processed}, tmdb +${calls.tmdb - timeline.calls.tmdb}, omdb +${calls.omdb - timeline.calls.omdb}, zyte +${calls.zyte - timeline.calls.zyte}`);
+        timeline = { at: Date.now(), processed, calls };
+      }
       if (first === undefined && processed > 0) {
         first = Date.now() - started;
         log(`  [${input.label}] first nomination recorded ${(first / 1000).toFixed(1)} s after start-up (consumer group join)`);

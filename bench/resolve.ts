@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '2025' },
     'no-id-share': { type: 'string', default: '0.1' },
     'profile-mongo': { type: 'boolean', default: false },
+    timeline: { type: 'boolean', default: false },
   },
 });
 
@@ -81,8 +82,8 @@ async function main(): Promise<void> {
   const seed = Number(args.seed);
   const baseEnv: Record<string, string> = {
     TOPIC_PARTITIONS: args.partitions,
-    TMDB_RATE_PER_SECOND: process.env.XT ?? String(rates.tmdb),
-    OMDB_RATE_PER_SECOND: process.env.XO ?? String(rates.omdb),
+    TMDB_RATE_PER_SECOND: String(rates.tmdb),
+    OMDB_RATE_PER_SECOND: String(rates.omdb),
     ZYTE_RATE_PER_SECOND: String(rates.zyte),
     ...(args.concurrency === undefined ? {} : { CONSUMER_CONCURRENCY: args.concurrency }),
   };
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
   try {
     const progress = (line: string) => console.log(line);
     const configured = await phase(`run: ${lineup.length} nominations, concurrency ${args.concurrency ?? 'default'}`, () =>
-      measureRun({ label: 'service', stack, twin, batches: [lineup], env: baseEnv, progress, profileMongo: args['profile-mongo'] }),
+      measureRun({ label: 'service', stack, twin, batches: [lineup], env: baseEnv, progress, profileMongo: args['profile-mongo'], timeline: args.timeline }),
     );
     rows.push(row(configured));
     printThroughput(rows);

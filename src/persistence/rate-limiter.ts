@@ -108,7 +108,7 @@ export class SharedRateLimiter {
         // burst of slots left over late in our window plus the start of the next one would
         // fall in one of theirs (429s). A slot pushed past its window's end is given up.
         const spacing = windowMs / limit;
-        const dueAt = Math.max(windowStart + Math.floor((state.nextSlot * windowMs) / limit), (this.lastScheduled.get(source) ?? 0) + spacing);
+        const dueAt = Math.max(windowStart + Math.floor((state.nextSlot * windowMs) / limit), (this.lastScheduled.get(source) ?? 0) + spacing, this.clock());
         if (dueAt >= windowStart + windowMs) {
           state.local = 0;
           state.exhausted = true;

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import {
+  appendFileSync,
   chmodSync,
   cpSync,
   createWriteStream,
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -25,9 +27,30 @@ export function kafkaJarsDir(paths: StackPaths): string {
   return join(paths.cache, `kafka-${KAFKA_VERSION}`);
 }
 
-/** The FerretDB binary, built from the Go module proxy on first use. */
+/**
+ * Our source patches of FerretDB, applied before the build; the binary's name carries
+ * their tag so that a machine with an older build rebuilds.
+ *
+ * `sqlite-id-index`: FerretDB 1.24's SQLite backend creates each collection's `_id` index
+ * on `_ferretdb_sjson->"_id"` but filters `_id` lookups, updates and deletes with
+ * `_ferretdb_sjson->'$._id'`. SQLite matches index expressions literally, so every `_id`
+ * lookup scanned the whole table (`explain` said `SCAN movies_…`): 90 ms per find at
+ * 1,000 movies under load, growing with the collection. Using the index's own expression
+ * makes them `SEARCH … USING INDEX …__id_`. The same class of bug on PostgreSQL:
+ * FerretDB/FerretDB#4646.
+ */
+export const FERRETDB_PATCHES = [
+  {
+    tag: 'sqlite-id-index',
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    from: `IDColumn = DefaultColumn + "->'$._id'"`,
+    to: 'IDColumn = DefaultColumn + "->\\"_id\\""',
+  },
+] as const;
+
+/** The FerretDB binary, built from the Go module proxy (with FERRETDB_PATCHES) on first use. */
 export function ferretdbBinary(paths: StackPaths): string {
-  return join(paths.cache, `ferretdb-${FERRETDB_VERSION}`);
+  return join(paths.cache, `ferretdb-${FERRETDB_VERSION}-${FERRETDB_PATCHES.map((p) => p.tag).join('-')}`);
 }
 
 /**
@@ -112,6 +135,7 @@ export async function ensureFerretdb(paths: StackPaths, env: ChildEnv, progress:
   cpSync(source, work, { recursive: true });
   makeWritable(work);
   writeFileSync(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+  applyPatches(work, log);
   const staged = `${binary}.partial-${process.pid}`;
   try {
     await runStep('ferretdb build', 'go', ['build', '-o', staged, './cmd/ferretdb'], {
@@ -187,6 +211,21 @@ export function runStep(
       });
     });
   });
+}
+
+/** Applies FERRETDB_PATCHES to the source copy; a line not found (another FerretDB version) stops the build. */
+function applyPatches(work: string, log: string): void {
+  for (const patch of FERRETDB_PATCHES) {
+    const path = join(work, patch.file);
+    const text = readFileSync(path, 'utf8');
+    if (!text.includes(patch.from)) {
+      throw new StackUnavailableError(
+        `ferretdb patch ${patch.tag}: ${patch.file} no longer contains ${patch.from}; the patch was written for FerretDB ${FERRETDB_VERSION}. Fix: update or drop it in src/stack/prerequisites.ts`,
+      );
+    }
+    writeFileSync(path, text.replace(patch.from, patch.to));
+    appendFileSync(log, `patched ${patch.file} (${patch.tag})\n`);
+  }
 }
 
 /** The module cache is read-only; the build writes version.txt into the copy. */
