@@ -1,10 +1,10 @@
 /**
- * npm run bench:resolve [-- --films 300 --nominations 600 --long-run 100000 --skip-long]
+ * npm run bench:resolve [-- --films 1000 --nominations 600 --long-run 100000 --skip-long]
  *
  * End-to-end throughput of the real service (startService) on the local stack, with a twin
  * started in-process that has realistic latencies and rate limits (TMDb 40 req/s 30–80 ms,
  * OMDb 10 req/s ~150 ms, Zyte 5 req/s 1–2 s with occasional 520s):
- *   1. the lineup through the service as configured (CONSUMER_CONCURRENCY, default 8);
+ *   1. the lineup through the service as configured (CONSUMER_CONCURRENCY, default 16);
  *   2. the same lineup one message at a time (CONSUMER_CONCURRENCY=1, one partition at a time);
  *   3. a long run (≥ 100,000 nominations by default) of the whole Cannes lineup nominated
  *      many times over, cached after its first pass, with RSS at its start and end.
@@ -24,7 +24,7 @@ import { measureRun, type RunResult, type StackAddresses } from './resolve-run.j
 
 const { values: args } = parseArgs({
   options: {
-    films: { type: 'string', default: '300' },
+    films: { type: 'string', default: '1000' },
     nominations: { type: 'string' },
     'long-run': { type: 'string', default: '100000' },
     'skip-long': { type: 'boolean', default: false },

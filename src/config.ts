@@ -106,7 +106,7 @@ export const envSchema = z.object({
   RETRY_MAX_ATTEMPTS: positiveInt.default(8),
   RETRY_BASE_DELAY_MS: positiveInt.default(1000),
   RETRY_EXHAUSTED_POLICY: z.enum(['fall_through', 'dead_letter'], { message: 'expected fall_through or dead_letter' }).default('fall_through'),
-  CONSUMER_CONCURRENCY: positiveInt.default(8),
+  CONSUMER_CONCURRENCY: positiveInt.default(16),
   CACHE_HIT_TTL_DAYS: positiveInt.default(90),
   CACHE_MISS_TTL_HOURS: positiveInt.default(24),
   STUB_ESCALATION_DAYS: positiveInt.default(30),

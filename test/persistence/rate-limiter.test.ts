@@ -37,6 +37,21 @@ describe('SharedRateLimiter', () => {
     expect(perWindow.size).toBeGreaterThanOrEqual(3);
   });
 
+  it('when requests first arrive late in a window, then they are still spaced 1/limit apart rather than let through in a burst', async () => {
+    // Regression: slots whose due time had passed were all handed out at once, so a burst
+    // late in our window plus the start of the next fell into one upstream window (429s).
+    const { db } = await testDb('rate');
+    await ensureIndexes(db);
+    const limiter = new SharedRateLimiter(db, { perSecond: { omdb: 10 }, maxWaitMs: 10_000 });
+    const intoWindow = Date.now() % 1000;
+    if (intoWindow < 700) await new Promise((resolve) => setTimeout(resolve, 700 - intoWindow));
+    const admitted: number[] = [];
+    await Promise.all(Array.from({ length: 6 }, () => limiter.acquire('omdb').then(() => admitted.push(Date.now()))));
+    const gaps = admitted.slice(1).map((t, i) => t - admitted[i]!);
+    // 100 ms apart at 10 per second, less a little timer slack.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
+  });
+
   it('when a source has no configured rate, then acquire admits at once without a database write', async () => {
     const { db } = await testDb('rate');
     const limiter = new SharedRateLimiter(db, { perSecond: {} });
