@@ -37,7 +37,7 @@ export function printLongRun(result: RunResult, warmup: number): void {
   const measured = result.nominations - warmup;
   console.log('\nlong run (films cached after the first pass)');
   console.log(`  nominations ${result.nominations} (warm-up ${warmup}), recorded ${result.recorded}, ${(result.durationMs / 1000).toFixed(1)} s, ${(result.nominations / (result.durationMs / 1000)).toFixed(1)} noms/s overall`);
-  console.log(`  upstream calls: tmdb ${result.calls.tmdb}, omdb ${result.calls.omdb}, zyte ${result.calls.zyte} (${measured} nominations after the warm-up)`);
+  console.log(`  upstream calls, warm-up included: tmdb ${result.calls.tmdb}, omdb ${result.calls.omdb}, zyte ${result.calls.zyte} (then ${measured} nominations of films already cached)`);
   console.log(`  RSS after warm-up ${result.rss.startMb} MB → end ${result.rss.endMb} MB (×${(result.rss.endMb / result.rss.startMb).toFixed(2)}), peak ${result.rss.peakMb} MB`);
   console.log(`  heap used after warm-up ${result.rss.heapStartMb} MB → end ${result.rss.heapEndMb} MB`);
   if (result.samples.length > 0) {
