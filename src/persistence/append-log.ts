@@ -125,7 +125,13 @@ export class AppendLog<T extends LogEntry> {
       const readAt = fresh ? known.at : Date.now();
       const head = fresh ? known.entry : await this.readHead(scope);
       const body = decide(head);
-      if (body === null) return { appended: false, head };
+      if (body === null) {
+        // Refuse only on a head read just now: another instance may have appended since
+        // (a refund, say), and a refusal has no insert to catch that.
+        if (!fresh) return { appended: false, head };
+        this.heads.delete(scope);
+        continue;
+      }
       const seq = (head?.seq ?? 0) + 1;
       const entry = { ...body, _id: `${scope}#${seq}`, scope, seq, writtenAt: new Date() } as T;
       // Any later entry is written after this insert starts, so it cannot be pruned for pruneAfterMs from here.

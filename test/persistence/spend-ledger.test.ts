@@ -76,6 +76,21 @@ describe('SpendLedger', () => {
     expect(left.month?.spentUsd).toBe(0.02);
   });
 
+  it('when another instance refunds a call after this one saw the budget spent, then this one can reserve again at once', async () => {
+    const { db } = await testDb('ledger');
+    await ensureIndexes(db);
+    const budget: Budgets = { imdb: { costUsd: 0.02, dailyBudgetUsd: 0.04 } };
+    const [a, b] = [new SpendLedger((await otherClient()).db(db.databaseName), budget), new SpendLedger((await otherClient()).db(db.databaseName), budget)];
+    const held = await b.reserve('imdb', { now: at });
+    expect((await a.reserve('imdb', { now: at })).ok).toBe(true);
+    // `a` now remembers a spent budget; `b` gives its call back.
+    expect(await a.reserve('imdb', { now: at })).toEqual({ ok: false, reason: 'budget_exhausted', period: 'day' });
+    if (!held.ok) throw new Error('expected a reservation');
+    expect(await b.release(held.reservation, at)).toBe(true);
+    expect((await a.reserve('imdb', { now: at })).ok).toBe(true);
+    expect((await a.remaining('imdb', at)).day?.spentUsd).toBe(0.04);
+  });
+
   it('when a source has no budget (TMDb), then every reservation succeeds without touching the ledger', async () => {
     const { db } = await testDb('ledger');
     await ensureIndexes(db);
