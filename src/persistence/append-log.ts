@@ -15,7 +15,7 @@ import { isDuplicateKeyError } from './mongo-errors.js';
  * MongoDB. This gives the spend ledger and the rate limiter a compare-and-set that holds
  * across any number of instances.
  *
- * FerretDB 1.24 also scans the whole collection for every query (no index use), so old
+ * FerretDB 1.24 also scans the whole collection for every query but `_id` equality, so old
  * entries are pruned: entries past `expiresAt`, and entries more than `keep` behind the
  * head once they are older than `pruneAfterMs`. A writer that stalled between reading the
  * head and inserting could otherwise re-create a pruned sequence number (a "ghost" built

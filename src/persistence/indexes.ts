@@ -41,7 +41,6 @@ const plans: IndexPlan[] = [
   { collection: collectionNames.spendLedger, key: { expiresAt: 1 }, options: { name: 'expiresAt' }, ttl: true },
   { collection: collectionNames.rateLimits, key: { scope: 1, seq: -1 }, options: { name: 'scope_seq' } },
   { collection: collectionNames.rateLimits, key: { expiresAt: 1 }, options: { name: 'expiresAt' }, ttl: true },
-  { collection: collectionNames.announcements, key: { movieKey: 1 }, options: { name: 'movieKey' } },
 ];
 
 /** What ensureIndexes found out about the server. */

@@ -61,8 +61,8 @@ export class LookupCache {
     const id = cacheId(source, identifier);
     const fields = { source, identifier, kind: result.kind, storedAt: now, expiresAt };
     try {
-      // Insert first: FerretDB 1.24 answers an insert from its primary key but scans the
-      // whole collection for an update, even by `_id`; most lookups are new.
+      // Insert first: most lookups are new, and an insert is one write where an upsert is a
+      // read and a write (on FerretDB 1.24 as released, a scan of the collection).
       await this.entries.insertOne(result.value === undefined ? { _id: id, ...fields } : { _id: id, ...fields, value: result.value });
       return expiresAt;
     } catch (error) {
