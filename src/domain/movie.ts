@@ -19,9 +19,15 @@ export interface NormalizedMovie {
   alternativeTitles: string[];
   year?: number;
   releaseDate?: string;
+  /** ISO 3166-1 country of `releaseDate` when the source says (IMDb gives one country's date). */
+  releaseCountry?: string;
   runtimeMinutes?: number;
+  /** IMDb title type (movie, short, tvMovie, tvSeries…; see title-type.ts) when the source says. */
+  titleType?: string;
+  /** Every genre the source lists. */
   genres: string[];
   directors: string[];
+  /** Top-billed cast, in billing order. */
   cast: string[];
   countries: string[];
   languages: string[];

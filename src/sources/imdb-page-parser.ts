@@ -14,7 +14,12 @@ export interface ImdbPageData {
   alternativeTitles: string[];
   year?: number;
   releaseDate?: string;
+  /** Country of `releaseDate` (IMDb shows one country's date). */
+  releaseCountry?: string;
   runtimeMinutes?: number;
+  /** `titleType.id`: movie, short, tvMovie, tvSeries, tvEpisode… */
+  titleType?: string;
+  /** Every genre of `__NEXT_DATA__` (JSON-LD keeps at most 3). */
   genres: string[];
   directors: string[];
   cast: string[];
@@ -23,6 +28,8 @@ export interface ImdbPageData {
   plot?: string;
   rating?: { value: number; votes?: number };
   posterUrl?: string;
+  /** `productionStatus` says in development: such a page has no year, runtime or rating. */
+  inDevelopment: boolean;
   /** Which blocks the page had. */
   blocks: { jsonLd: boolean; nextData: boolean };
 }
@@ -70,24 +77,6 @@ function collect(node: unknown, key: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Names under a credits subtree: `nameText.text` (IMDb's GraphQL shape), else `name`, else `text`. */
-function namesIn(node: unknown): string[] {
-  const nameTexts: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n !== null && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      const nt = o.nameText as { text?: unknown } | undefined;
-      if (nt && typeof nt.text === 'string') nameTexts.push(nt.text);
-      else Object.values(o).forEach(walk);
-    }
-  };
-  walk(node);
-  if (nameTexts.length > 0) return uniq(nameTexts);
-  const names = collect(node, 'name');
-  return uniq(names.length > 0 ? names : collect(node, 'text'));
-}
-
 /** Country or language codes: `id` when present (ISO codes), else `text`. */
 function codesIn(node: unknown): string[] {
   const ids = collect(node, 'id');
@@ -130,7 +119,53 @@ const num = (v: unknown): number | undefined => {
   return Number.isFinite(n) ? n : undefined;
 };
 
-/** Parses an IMDb title page from its JSON-LD and `__NEXT_DATA__` blocks. */
+/** The person names of IMDb credits (`[{credits: [{name: {nameText: {text}}}]}]`), never a category label. */
+function creditNames(groups: unknown): string[] {
+  const names: (string | undefined)[] = [];
+  for (const group of asArray(groups as unknown[] | undefined)) {
+    const credits = (group as { credits?: unknown } | null)?.credits;
+    for (const credit of Array.isArray(credits) ? credits : []) names.push(nameTextOf(credit));
+  }
+  return uniq(names);
+}
+
+/** The names of a cast connection (`{edges: [{node: {name: {nameText: {text}}}}]}`), in billing order. */
+function edgeNames(connection: unknown): string[] {
+  const edges = (connection as { edges?: unknown } | null | undefined)?.edges;
+  return uniq((Array.isArray(edges) ? edges : []).map((e) => nameTextOf((e as { node?: unknown } | null)?.node)));
+}
+
+function nameTextOf(credit: unknown): string | undefined {
+  const text = (credit as { name?: { nameText?: { text?: unknown } } } | null | undefined)?.name?.nameText?.text;
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** `{year, month, day}` → "YYYY-MM-DD"; undefined unless all three are there. */
+function dateOf(rd: { year?: unknown; month?: unknown; day?: unknown } | null | undefined): string | undefined {
+  const { year, month, day } = rd ?? {};
+  if (typeof year !== 'number' || typeof month !== 'number' || typeof day !== 'number') return undefined;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The year of the page's `<title>` ("Taken (2008) - IMDb", "X (TV Series 2015–2017) - IMDb"): the hero year. */
+function titleTagYear($: cheerio.CheerioAPI): number | undefined {
+  const m = /\((?:[^()]*?\s)?(\d{4})(?:[–-](?:\d{4})?)?\)\s*-\s*IMDb\s*$/.exec($('title').first().text().trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Parses an IMDb title page. `__NEXT_DATA__` is read first — it is what the visible page is
+ * rendered from — and JSON-LD fills in when it is absent:
+ *  - title: `titleText` (the localized, visible title), else JSON-LD `alternateName`, else
+ *    `name`; original title: `originalTitleText`, else JSON-LD `name` (which is the original);
+ *  - year: `releaseYear.year` (the hero year), else the year in `<title>` — never JSON-LD
+ *    `datePublished`, which is one country's release date (Taken: 2009 for a 2008 film);
+ *  - genres and top cast: all of `__NEXT_DATA__`'s (JSON-LD lists at most 3 of each);
+ *  - directors: the credits of `directors`, `[]` when the credits list is empty (an
+ *    in-development title has the label "Directors" and no names);
+ *  - title type: `titleType.id` (JSON-LD says `Movie` for a tvMovie too).
+ * Absent data stays absent: an in-development title has no year, runtime or rating.
+ */
 export function parseImdbPage(html: string): ImdbPageParse {
   const $ = cheerio.load(html);
   const ld = readJsonLd($);
@@ -138,27 +173,59 @@ export function parseImdbPage(html: string): ImdbPageParse {
   if (!ld && !next)
     return { kind: 'blocked', reason: 'the page has neither JSON-LD nor __NEXT_DATA__ (bot challenge?)' };
   const atf = next?.aboveTheFoldData ?? undefined;
-  const main = next?.mainColumnData ?? undefined;
+  const main = (next?.mainColumnData ?? undefined) as Record<string, unknown> | undefined;
+  const mainText = (key: string): string | undefined => {
+    const t = (main?.[key] as { text?: unknown } | null | undefined)?.text;
+    return typeof t === 'string' && t.trim() !== '' ? t : undefined;
+  };
 
   const ldName = ld?.name ? decodeEntities(ld.name) : undefined;
-  const title = atf?.titleText?.text ?? ldName;
+  const ldAlternate = ld?.alternateName ? decodeEntities(ld.alternateName) : undefined;
+  const title = atf?.titleText?.text ?? mainText('titleText') ?? ldAlternate ?? ldName;
   if (!title) return { kind: 'blocked', reason: 'the page has no title in JSON-LD or __NEXT_DATA__' };
-  const original =
-    atf?.originalTitleText?.text ?? (ld?.alternateName ? decodeEntities(ld.alternateName) : undefined);
+  const original = atf?.originalTitleText?.text ?? mainText('originalTitleText') ?? ldName;
+
+  const mainYear = (main?.releaseYear as { year?: unknown } | null | undefined)?.year;
+  const year = next
+    ? (atf?.releaseYear?.year ?? (typeof mainYear === 'number' ? mainYear : undefined))
+    : titleTagYear($);
+  const mainRelease = main?.releaseDate as
+    | { year?: unknown; month?: unknown; day?: unknown; country?: { id?: unknown } | null }
+    | null
+    | undefined;
   const ldDate = /^\d{4}-\d{2}-\d{2}$/.test(ld?.datePublished ?? '') ? ld?.datePublished : undefined;
-  const rd = atf?.releaseDate;
-  const nextDate =
-    rd?.year && rd.month && rd.day
-      ? `${rd.year}-${String(rd.month).padStart(2, '0')}-${String(rd.day).padStart(2, '0')}`
+  const releaseDate = dateOf(mainRelease) ?? dateOf(atf?.releaseDate) ?? ldDate;
+  const releaseCountry =
+    dateOf(mainRelease) !== undefined && typeof mainRelease?.country?.id === 'string'
+      ? mainRelease.country.id
       : undefined;
-  const releaseDate = ldDate ?? nextDate;
-  const year = atf?.releaseYear?.year ?? (releaseDate ? Number(releaseDate.slice(0, 4)) : undefined);
-  const seconds = atf?.runtime?.seconds;
-  const ldDirectors = uniq(asArray(ld?.director).map((d) => (d.name ? decodeEntities(d.name) : undefined)));
-  const ratingValue =
-    num(ld?.aggregateRating?.ratingValue) ?? atf?.ratingsSummary?.aggregateRating ?? undefined;
-  const votes = num(ld?.aggregateRating?.ratingCount) ?? atf?.ratingsSummary?.voteCount ?? undefined;
+  const mainSeconds = (main?.runtime as { seconds?: unknown } | null | undefined)?.seconds;
+  const seconds = atf?.runtime?.seconds ?? (typeof mainSeconds === 'number' ? mainSeconds : undefined);
+  const runtimeMinutes =
+    seconds !== undefined && seconds > 0 ? Math.round(seconds / 60) : next ? undefined : isoDurationMinutes(ld?.duration);
+
+  const nextGenres = uniq(collect(atf?.genres, 'text'));
+  const genres = nextGenres.length > 0 ? nextGenres : uniq(asArray(ld?.genre));
+  const ldNames = (people: { name?: string | undefined }[]): string[] =>
+    uniq(people.map((p) => (p.name ? decodeEntities(p.name) : undefined)));
+  // __NEXT_DATA__'s credits decide when the block has them, even when the list is empty.
+  const directorGroups = main?.directors ?? atf?.['directorsPageTitle'];
+  const directors = Array.isArray(directorGroups) ? creditNames(directorGroups) : ldNames(asArray(ld?.director));
+  const castConnection = main?.cast ?? atf?.['castPageTitle'];
+  const cast =
+    castConnection !== undefined && castConnection !== null
+      ? edgeNames(castConnection)
+      : ldNames(asArray(ld?.actor));
+
+  const ratingValue = next
+    ? (atf?.ratingsSummary?.aggregateRating ?? undefined)
+    : num(ld?.aggregateRating?.ratingValue);
+  const votes = next
+    ? (atf?.ratingsSummary?.voteCount ?? undefined)
+    : num(ld?.aggregateRating?.ratingCount);
   const idFromLd = /\/title\/(tt\d{7,10})\b/.exec(ld?.url ?? '')?.[1];
+  const mainType = (main?.titleType as { id?: unknown } | null | undefined)?.id;
+  const titleType = atf?.titleType?.id ?? (typeof mainType === 'string' ? mainType : undefined);
   const plot =
     collect(atf?.plot, 'plainText')[0] ??
     collect(atf?.plot, 'text')[0] ??
@@ -173,25 +240,24 @@ export function parseImdbPage(html: string): ImdbPageParse {
       alternativeTitles: uniq(collect(main?.akas, 'text')).filter((t) => t !== title && t !== original),
       ...(year ? { year } : {}),
       ...(releaseDate ? { releaseDate } : {}),
-      ...(seconds && seconds > 0
-        ? { runtimeMinutes: Math.round(seconds / 60) }
-        : isoDurationMinutes(ld?.duration)
-          ? { runtimeMinutes: isoDurationMinutes(ld?.duration) }
-          : {}),
-      genres: uniq(ld?.genre !== undefined ? asArray(ld.genre) : collect(atf?.genres, 'text')),
-      directors: ldDirectors.length > 0 ? ldDirectors : namesIn(main?.directors),
-      cast: uniq(asArray(ld?.actor).map((a) => (a.name ? decodeEntities(a.name) : undefined))),
+      ...(releaseCountry ? { releaseCountry } : {}),
+      ...(runtimeMinutes ? { runtimeMinutes } : {}),
+      ...(titleType ? { titleType } : {}),
+      genres,
+      directors,
+      cast,
       countries: codesIn(main?.countriesOfOrigin ?? main?.countriesDetails ?? main?.countries),
       languages: codesIn(main?.spokenLanguages ?? main?.languages),
       ...(plot ? { plot } : {}),
-      ...(ratingValue !== undefined
-        ? { rating: { value: ratingValue, ...(votes !== undefined ? { votes: Math.round(votes) } : {}) } }
+      ...(ratingValue !== undefined && ratingValue !== null
+        ? { rating: { value: ratingValue, ...(votes !== undefined && votes !== null ? { votes: Math.round(votes) } : {}) } }
         : {}),
       ...(ld?.image
         ? { posterUrl: ld.image }
         : atf?.primaryImage?.url
           ? { posterUrl: atf.primaryImage.url }
           : {}),
+      inDevelopment: atf?.productionStatus?.currentProductionStage?.id === 'in_development',
       blocks: { jsonLd: ld !== undefined, nextData: next !== undefined },
     },
   };

@@ -13,11 +13,13 @@ export const imdbJsonLdSchema = z
   .object({
     '@type': z.union([z.string(), z.array(z.string())]),
     url: z.string().optional(),
-    /** Localised title; may hold HTML entities such as `&apos;`. */
+    /** The ORIGINAL title (Mononoke-hime); may hold HTML entities such as `&apos;`. */
     name: z.string().optional(),
+    /** The localized (English) title when it differs from `name` (Princess Mononoke). */
     alternateName: z.string().optional(),
     image: z.string().optional(),
     description: z.string().optional(),
+    /** One country's release date: never the title's year (Taken: 2009-01-30, a 2008 film). */
     datePublished: z.string().optional(),
     /** ISO 8601, e.g. PT2H12M. */
     duration: z.string().optional(),
@@ -47,6 +49,14 @@ export const imdbNextDataSchema = z.object({
           aboveTheFoldData: z
             .object({
               id: z.string().nullish(),
+              /** movie, short, tvMovie, tvSeries, tvEpisode… (JSON-LD says `Movie` for a tvMovie). */
+              titleType: z.object({ id: z.string().nullish() }).loose().nullish(),
+              productionStatus: z
+                .object({
+                  currentProductionStage: z.object({ id: z.string().nullish() }).loose().nullish(),
+                })
+                .loose()
+                .nullish(),
               titleText: textNode,
               originalTitleText: textNode,
               releaseYear: z.object({ year: z.number().nullish() }).loose().nullish(),

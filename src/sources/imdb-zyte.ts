@@ -19,7 +19,8 @@ import {
   sendRequest,
   type Failure,
 } from './upstream-call.js';
-import { zyteExtractSchema, zyteProblemSchema } from './zyte-schemas.js';
+import { decodeZyteExtract, zyteExtractSchema, zyteProblemSchema, type ZytePage } from './zyte-schemas.js';
+import { isFilmTitleType } from '../domain/title-type.js';
 
 /** Settings of the IMDb-through-Zyte adapter (built by create-sources.ts from Config). */
 export interface ImdbZyteSourceOptions {
@@ -80,7 +81,9 @@ function pageToMovie(page: ImdbPageData, imdbId: string): NormalizedMovie {
     alternativeTitles: page.alternativeTitles,
     year: page.year,
     releaseDate: page.releaseDate,
+    releaseCountry: page.releaseCountry,
     runtimeMinutes: page.runtimeMinutes,
+    titleType: page.titleType,
     genres: page.genres,
     directors: page.directors,
     cast: page.cast,
@@ -149,12 +152,20 @@ export class ImdbZyteSource implements MovieSource {
     return Promise.resolve({ kind: 'not_found', candidates: [], attempts: [] });
   }
 
-  async lookupByImdbId(imdbId: string, query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
-    const rec = new AttemptRecorder('imdb');
+  /**
+   * One Zyte extract of the title page of `imdbId` through the adapter's HTTP client: the
+   * decoded page when Zyte and the target both answered 200, else the outcome that ends the
+   * lookup (target 404/410 = not found, Zyte errors mapped by zyteFailure). Records the attempt.
+   */
+  async fetchTitlePage(
+    imdbId: string,
+    rec: AttemptRecorder = new AttemptRecorder('imdb'),
+    ctx?: LookupContext,
+  ): Promise<{ kind: 'page'; page: ZytePage; html: string } | { kind: 'done'; outcome: LookupOutcome }> {
     const url = imdbTitleUrl(imdbId);
     if (url === undefined) {
       this.log.warn({ operation: 'extract' }, 'imdb lookup skipped: not a valid IMDb title ID');
-      return { kind: 'not_found', candidates: [], attempts: [] };
+      return { kind: 'done', outcome: { kind: 'not_found', candidates: [], attempts: [] } };
     }
     const meta = { operation: 'extract', identifier: imdbId, strategy: 'imdb_id' };
     const raw = await sendRequest(
@@ -164,10 +175,10 @@ export class ImdbZyteSource implements MovieSource {
     );
     if (raw.kind === 'failure') {
       const failure = recordTransportFailure(rec, this.log, meta, raw);
-      return failureOutcome(failure, rec.attempts);
+      return { kind: 'done', outcome: failureOutcome(failure, rec.attempts) };
     }
     const body = parseJson(raw.body);
-    const fail = (failure: Failure, costUsd: number): LookupOutcome => {
+    const fail = (failure: Failure, costUsd: number): { kind: 'done'; outcome: LookupOutcome } => {
       rec.record({
         ...meta,
         success: false,
@@ -180,7 +191,7 @@ export class ImdbZyteSource implements MovieSource {
         { operation: 'extract', status: raw.status, outcome: failure.kind, reason: failure.reason },
         'zyte request failed',
       );
-      return failureOutcome(failure, rec.attempts);
+      return { kind: 'done', outcome: failureOutcome(failure, rec.attempts) };
     };
     if (raw.status !== 200) return fail(zyteFailure(raw.status, raw.headers, body, raw.request), 0);
     // From here Zyte has answered 200: the request is charged whatever the target said.
@@ -195,10 +206,11 @@ export class ImdbZyteSource implements MovieSource {
         },
         cost,
       );
-    const target = extract.data.statusCode;
+    const page = decodeZyteExtract(extract.data);
+    const target = page.statusCode;
     if (target === 404 || target === 410) {
       rec.record({ ...meta, success: true, elapsedMs: raw.elapsedMs, costUsd: cost, status: target });
-      return { kind: 'not_found', candidates: [], attempts: rec.attempts };
+      return { kind: 'done', outcome: { kind: 'not_found', candidates: [], attempts: rec.attempts } };
     }
     if (target >= 500)
       return fail(
@@ -212,17 +224,46 @@ export class ImdbZyteSource implements MovieSource {
         { kind: 'invalid_response', reason: `IMDb answered ${target} through Zyte`, status: target },
         cost,
       );
-    if (extract.data.httpResponseBody === undefined)
-      return fail({ kind: 'invalid_response', reason: 'Zyte answered 200 without httpResponseBody' }, cost);
-    const html = Buffer.from(extract.data.httpResponseBody, 'base64').toString('utf8');
-    const page = parseImdbPage(html);
-    if (page.kind === 'blocked')
-      return fail({ kind: 'blocked', reason: `IMDb page for ${imdbId}: ${page.reason}` }, cost);
+    if (page.html === undefined)
+      return fail(
+        { kind: 'invalid_response', reason: 'Zyte answered 200 without httpResponseBody or browserHtml' },
+        cost,
+      );
     rec.record({ ...meta, success: true, elapsedMs: raw.elapsedMs, costUsd: cost, status: target });
-    this.log.debug(
-      { operation: 'extract', status: target, elapsedMs: raw.elapsedMs, blocks: page.data.blocks },
-      'zyte request',
-    );
+    this.log.debug({ operation: 'extract', status: target, elapsedMs: raw.elapsedMs }, 'zyte request');
+    return { kind: 'page', page, html: page.html };
+  }
+
+  async lookupByImdbId(imdbId: string, query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
+    const rec = new AttemptRecorder('imdb');
+    const fetched = await this.fetchTitlePage(imdbId, rec, ctx);
+    if (fetched.kind === 'done') return fetched.outcome;
+    const page = parseImdbPage(fetched.html);
+    if (page.kind === 'blocked') {
+      // Charged, but not the answer asked for: the attempt becomes a failed one.
+      const reason = `IMDb page for ${imdbId}: ${page.reason}`;
+      const last = rec.attempts[rec.attempts.length - 1];
+      if (last) Object.assign(last, { success: false, errorMessage: reason });
+      this.log.warn({ operation: 'extract', outcome: 'blocked', reason }, 'zyte request failed');
+      return failureOutcome({ kind: 'blocked', reason }, rec.attempts);
+    }
+    if (!isFilmTitleType(page.data.titleType)) {
+      const candidate = pageToCandidate(page.data, imdbId);
+      return {
+        kind: 'not_found',
+        candidates: [
+          {
+            source: 'imdb',
+            id: candidate.id,
+            title: candidate.title,
+            ...(candidate.year === undefined ? {} : { year: candidate.year }),
+            confidence: 0,
+            rejectedBecause: `title_type:${page.data.titleType ?? ''}`,
+          },
+        ],
+        attempts: rec.attempts,
+      };
+    }
 
     const scored = [score(toMatchTarget({ ...query, imdbId }), pageToCandidate(page.data, imdbId))];
     const decision = judge(scored, this.thresholds);

@@ -15,7 +15,9 @@ export const normalizedMovieSchema = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
+  releaseCountry: z.string().min(1).optional(),
   runtimeMinutes: z.number().int().positive().optional(),
+  titleType: z.string().min(1).optional(),
   genres: z.array(z.string()),
   directors: z.array(z.string()),
   cast: z.array(z.string()),

@@ -1,6 +1,7 @@
 import type { NormalizedMovie, Rating } from '../domain/movie.js';
 import type { MatchCandidate } from '../domain/matching/index.js';
 import { isImdbId } from '../domain/nomination.js';
+import { omdbTypeToTitleType } from '../domain/title-type.js';
 import { compact } from './normalized-movie-schema.js';
 import type { OmdbMovie } from './omdb-schemas.js';
 
@@ -123,6 +124,7 @@ export function omdbToMovie(m: OmdbMovie): NormalizedMovie {
     year: parseYear(m.Year),
     releaseDate: parseReleased(m.Released),
     runtimeMinutes: parseRuntime(m.Runtime),
+    titleType: omdbTypeToTitleType(m.Type),
     genres: list(m.Genre),
     directors: list(m.Director),
     cast: list(m.Actors),

@@ -3,9 +3,11 @@ import type { MatchThresholds, ScoredCandidate } from '../domain/matching/index.
 import type { Logger } from '../logger.js';
 import { foundOutcome, judge, score, summariseAll, toMatchTarget } from './candidate-scoring.js';
 import { classifyHttpStatus, createHttpClient } from './http-client.js';
-import { lookupByIdThenTitle } from './lookup-flow.js';
+import { isImdbId } from '../domain/nomination.js';
+import { isFilmTitleType, omdbTypeToTitleType } from '../domain/title-type.js';
 import { validateMovie } from './normalized-movie-schema.js';
 import { omdbToCandidate, omdbToMovie } from './omdb-mapper.js';
+import { omdbErrorMeaning } from './omdb-errors.js';
 import { omdbErrorSchema, omdbMovieSchema, type OmdbMovie } from './omdb-schemas.js';
 import type { LookupOutcome } from './outcome.js';
 import type { LookupContext, LookupQuery, MovieSource } from './source.js';
@@ -36,21 +38,21 @@ export interface OmdbSourceOptions {
 type Answer = { kind: 'hit'; movie: OmdbMovie } | { kind: 'miss' } | { kind: 'failure'; failure: Failure };
 
 /**
- * Decides what an OMDb answer means from `Response`/`Error` first: OMDb sends "Movie not
- * found!" with 200 and both "Request limit reached!" and "Invalid API key!" with 401.
+ * Decides what an OMDb answer means from `Response`/`Error` first, through the table of
+ * omdb-errors.ts: OMDb sends "Movie not found!" and "Error getting data." (a well-formed id
+ * it lacks) with 200 and both "Request limit reached!" and "Invalid API key!" with 401.
  */
 export function interpretOmdb(status: number, headers: unknown, body: unknown, request: string): Answer {
   const error = omdbErrorSchema.safeParse(body);
   if (error.success) {
     const message = error.data.Error;
     const reason = `${request} answered ${status}: OMDb "${message}"`;
-    if (/movie not found|incorrect imdb id|result not found|series not found/i.test(message))
-      return { kind: 'miss' };
-    if (/request limit reached/i.test(message))
-      return { kind: 'failure', failure: { kind: 'quota_exhausted', reason, status } };
-    if (/invalid api key|no api key/i.test(message))
-      return { kind: 'failure', failure: { kind: 'auth_failed', reason, status } };
-    if (status === 429 || status >= 500 || /error getting data|something went wrong/i.test(message))
+    const meaning = omdbErrorMeaning(message);
+    if (meaning === 'not_found') return { kind: 'miss' };
+    if (meaning === 'quota') return { kind: 'failure', failure: { kind: 'quota_exhausted', reason, status } };
+    if (meaning === 'auth') return { kind: 'failure', failure: { kind: 'auth_failed', reason, status } };
+    // An unknown message behind a 429 or 5xx is trouble in front of OMDb: worth a retry.
+    if (meaning === undefined && (status === 429 || status >= 500))
       return { kind: 'failure', failure: { kind: 'transient', reason, status } };
     return { kind: 'failure', failure: { kind: 'invalid_response', reason, status } };
   }
@@ -107,8 +109,15 @@ export class OmdbSource implements MovieSource {
     });
   }
 
+  /**
+   * By IMDb ID alone when the nomination has a valid one: an ID miss is final. A title query
+   * after it could only return a film with another IMDb ID, which the matcher refuses anyway,
+   * so it would be a paid call that can never be accepted. Without an ID, by title.
+   */
   lookup(query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
-    return lookupByIdThenTitle(this, query, ctx);
+    if (query.imdbId !== undefined && isImdbId(query.imdbId))
+      return this.lookupByImdbId(query.imdbId, query, ctx);
+    return this.lookupByTitle(query, ctx);
   }
 
   async lookupByImdbId(imdbId: string, query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
@@ -163,6 +172,15 @@ export class OmdbSource implements MovieSource {
     if (decision.kind === 'reject')
       return { kind: 'not_found', candidates: summariseAll('omdb', scored), attempts: rec.attempts };
     const hit = hits.find((h) => omdbToCandidate(h.movie).id === decision.best.candidate.id);
+    const titleType = hit ? omdbTypeToTitleType(hit.movie.Type) : undefined;
+    if (hit && !isFilmTitleType(titleType))
+      return {
+        kind: 'not_found',
+        candidates: summariseAll('omdb', scored).map((c) =>
+          c.id === decision.best.candidate.id ? { ...c, confidence: 0, rejectedBecause: `title_type:${titleType ?? ''}` } : c,
+        ),
+        attempts: rec.attempts,
+      };
     if (!hit) return { kind: 'not_found', candidates: summariseAll('omdb', scored), attempts: rec.attempts };
     const movie = validateMovie(omdbToMovie(hit.movie));
     if (!movie.ok)

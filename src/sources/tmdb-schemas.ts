@@ -22,7 +22,13 @@ export type TmdbMovieResult = z.infer<typeof tmdbMovieResultSchema>;
 /** `GET /find/{imdb_id}?external_source=imdb_id` — a miss is 200 with `movie_results: []`. */
 export const tmdbFindSchema = z.object({
   movie_results: z.array(tmdbMovieResultSchema),
+  /** Never candidates for a film; kept only to be counted. */
+  person_results: z.array(z.unknown()).optional(),
+  tv_results: z.array(z.unknown()).optional(),
+  tv_episode_results: z.array(z.unknown()).optional(),
+  tv_season_results: z.array(z.unknown()).optional(),
 });
+export type TmdbFind = z.infer<typeof tmdbFindSchema>;
 
 /** `GET /search/movie?query=&year=&include_adult=false&page=` */
 export const tmdbSearchSchema = z.object({

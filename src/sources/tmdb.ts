@@ -6,17 +6,19 @@ import { lookupByIdThenTitle } from './lookup-flow.js';
 import { validateMovie } from './normalized-movie-schema.js';
 import type { LookupOutcome } from './outcome.js';
 import type { LookupContext, LookupQuery, MovieSource } from './source.js';
-import { TmdbHttp } from './tmdb-http.js';
+import { TmdbHttp, type Fetched } from './tmdb-http.js';
 import { detailsToCandidate, detailsToMovie, resultToCandidate } from './tmdb-mapper.js';
 import {
   tmdbFindSchema,
   tmdbMovieDetailsSchema,
   tmdbSearchSchema,
+  type TmdbFind,
   type TmdbMovieDetails,
   type TmdbMovieResult,
+  type TmdbSearch,
 } from './tmdb-schemas.js';
 import { planSearches } from './tmdb-strategies.js';
-import { AttemptRecorder, failureOutcome, type Failure, type UpstreamRequest } from './upstream-call.js';
+import { AttemptRecorder, failureOutcome, type Failure } from './upstream-call.js';
 
 /** Settings of the TMDb adapter (built by create-sources.ts from Config). */
 export interface TmdbSourceOptions {
@@ -86,21 +88,54 @@ export class TmdbSource implements MovieSource {
     return lookupByIdThenTitle(this, query, ctx);
   }
 
-  async lookupByImdbId(imdbId: string, query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
-    const rec = new AttemptRecorder('tmdb');
-    const target = toMatchTarget({ ...query, imdbId });
-    const req: UpstreamRequest = {
-      method: 'GET',
-      path: `/find/${encodeURIComponent(imdbId)}`,
-      params: { external_source: 'imdb_id' },
-    };
-    const found = await this.http.get(
+  /** `GET /find/{imdbId}?external_source=imdb_id`, parsed; records its attempt on `rec`. */
+  find(imdbId: string, rec: AttemptRecorder = new AttemptRecorder('tmdb'), ctx?: LookupContext): Promise<Fetched<TmdbFind>> {
+    return this.http.get(
       tmdbFindSchema,
-      req,
+      { method: 'GET', path: `/find/${encodeURIComponent(imdbId)}`, params: { external_source: 'imdb_id' } },
       { operation: 'find', identifier: imdbId, strategy: 'find_by_imdb_id' },
       rec,
       ctx,
     );
+  }
+
+  /** `GET /search/movie?query=&year=&include_adult=false&page=1`, parsed. */
+  search(
+    query: string,
+    year: number | undefined,
+    rec: AttemptRecorder = new AttemptRecorder('tmdb'),
+    ctx?: LookupContext,
+    strategy = 'title',
+  ): Promise<Fetched<TmdbSearch>> {
+    return this.http.get(
+      tmdbSearchSchema,
+      { method: 'GET', path: '/search/movie', params: { query, year, include_adult: false, page: 1 } },
+      { operation: 'search', identifier: year === undefined ? query : `${query} (${year})`, strategy },
+      rec,
+      ctx,
+    );
+  }
+
+  /** `GET /movie/{id}?append_to_response=credits,external_ids,alternative_titles,release_dates`, parsed. */
+  details(
+    id: string | number,
+    rec: AttemptRecorder = new AttemptRecorder('tmdb'),
+    ctx?: LookupContext,
+    strategy = 'details',
+  ): Promise<Fetched<TmdbMovieDetails>> {
+    return this.http.get(
+      tmdbMovieDetailsSchema,
+      { method: 'GET', path: `/movie/${id}`, params: { append_to_response: appends } },
+      { operation: 'details', identifier: String(id), strategy },
+      rec,
+      ctx,
+    );
+  }
+
+  async lookupByImdbId(imdbId: string, query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
+    const rec = new AttemptRecorder('tmdb');
+    const target = toMatchTarget({ ...query, imdbId });
+    const found = await this.find(imdbId, rec, ctx);
     if (!found.ok) {
       // A miss on find is 200 with movie_results: []; a 404 here means a wrong base URL, not a missing film.
       if ('notFound' in found)
@@ -124,19 +159,7 @@ export class TmdbSource implements MovieSource {
     let yearlessTruncated = false;
     for (const s of planSearches(query)) {
       if (s.onlyIfTruncated && !yearlessTruncated) continue;
-      const req: UpstreamRequest = {
-        method: 'GET',
-        path: '/search/movie',
-        params: { query: s.query, year: s.year, include_adult: false, page: 1 },
-      };
-      const identifier = s.year === undefined ? s.query : `${s.query} (${s.year})`;
-      const res = await this.http.get(
-        tmdbSearchSchema,
-        req,
-        { operation: 'search', identifier, strategy: s.name },
-        rec,
-        ctx,
-      );
+      const res = await this.search(s.query, s.year, rec, ctx, s.name);
       if (!res.ok) {
         if ('notFound' in res)
           return failureOutcome(
@@ -219,13 +242,7 @@ export class TmdbSource implements MovieSource {
         final && !top.details && decision.kind !== 'reject' ? this.maxDetails + 1 : this.maxDetails;
       if (!next || spent >= budget) return undefined;
       const id = next.scored.candidate.id;
-      const res = await this.http.get(
-        tmdbMovieDetailsSchema,
-        { method: 'GET', path: `/movie/${id}`, params: { append_to_response: appends } },
-        { operation: 'details', identifier: id, strategy: next.strategy },
-        rec,
-        ctx,
-      );
+      const res = await this.details(id, rec, ctx, next.strategy);
       spent += 1;
       if (!res.ok) {
         if ('notFound' in res) {

@@ -35,6 +35,7 @@ describe('OMDb mapping', () => {
       title: 'Meteors',
       alternativeTitles: [],
       year: 2025,
+      titleType: 'movie',
       genres: ['Drama'],
       directors: ['Hubert Charuel'],
       cast: [],
@@ -123,15 +124,14 @@ describe('OMDb adapter', () => {
     expect(twin.counts()['omdb.byTitle']).toBe(1);
   });
 
-  it('when a title hit carries another IMDb ID than the nomination, then it is rejected', async () => {
+  it('when the nomination has an IMDb ID OMDb lacks, then one call by ID settles it and no title is asked', async () => {
+    // A title hit could only carry another IMDb ID, which the matcher refuses: a call never worth paying.
     const namesake = twinFilm({ title: 'Alpha', releaseYear: 2025, festivalYear: 2025 });
     const twin = await startTestTwin({ world: twinWorld([namesake]) });
     const outcome = await makeSource('omdb', twin).lookup(queryOf(namesake, { imdbId: 'tt0999999' }));
-    expect(outcome.kind).toBe('not_found');
-    expect(outcome.kind === 'not_found' && outcome.candidates[0]).toMatchObject({
-      id: namesake.imdbId,
-      rejectedBecause: expect.any(String),
-    });
-    expect(twin.counts()).toMatchObject({ 'omdb.byId': 1 });
+    expect(outcome).toMatchObject({ kind: 'not_found', attempts: [{ strategy: 'imdb_id', success: true }] });
+    expect(outcome.attempts).toHaveLength(1);
+    expect(twin.counts()['omdb.byId']).toBe(1);
+    expect(twin.counts()['omdb.byTitle'] ?? 0).toBe(0);
   });
 });
