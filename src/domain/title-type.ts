@@ -21,6 +21,11 @@ export function isFilmTitleType(titleType: string | undefined): boolean {
 export function omdbTypeToTitleType(type: string | undefined): string | undefined {
   const t = type?.trim();
   if (t === undefined || t === '' || t === 'N/A') return undefined;
-  const known: Record<string, string> = { movie: 'movie', series: 'tvSeries', episode: 'tvEpisode', game: 'videoGame' };
+  const known: Record<string, string> = {
+    movie: 'movie',
+    series: 'tvSeries',
+    episode: 'tvEpisode',
+    game: 'videoGame',
+  };
   return known[t] ?? t;
 }

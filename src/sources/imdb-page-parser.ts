@@ -132,16 +132,21 @@ function creditNames(groups: unknown): string[] {
 /** The names of a cast connection (`{edges: [{node: {name: {nameText: {text}}}}]}`), in billing order. */
 function edgeNames(connection: unknown): string[] {
   const edges = (connection as { edges?: unknown } | null | undefined)?.edges;
-  return uniq((Array.isArray(edges) ? edges : []).map((e) => nameTextOf((e as { node?: unknown } | null)?.node)));
+  return uniq(
+    (Array.isArray(edges) ? edges : []).map((e) => nameTextOf((e as { node?: unknown } | null)?.node)),
+  );
 }
 
 function nameTextOf(credit: unknown): string | undefined {
-  const text = (credit as { name?: { nameText?: { text?: unknown } } } | null | undefined)?.name?.nameText?.text;
+  const text = (credit as { name?: { nameText?: { text?: unknown } } } | null | undefined)?.name?.nameText
+    ?.text;
   return typeof text === 'string' ? text : undefined;
 }
 
 /** `{year, month, day}` → "YYYY-MM-DD"; undefined unless all three are there. */
-function dateOf(rd: { year?: unknown; month?: unknown; day?: unknown } | null | undefined): string | undefined {
+function dateOf(
+  rd: { year?: unknown; month?: unknown; day?: unknown } | null | undefined,
+): string | undefined {
   const { year, month, day } = rd ?? {};
   if (typeof year !== 'number' || typeof month !== 'number' || typeof day !== 'number') return undefined;
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
@@ -149,7 +154,9 @@ function dateOf(rd: { year?: unknown; month?: unknown; day?: unknown } | null | 
 
 /** The year of the page's `<title>` ("Taken (2008) - IMDb", "X (TV Series 2015–2017) - IMDb"): the hero year. */
 function titleTagYear($: cheerio.CheerioAPI): number | undefined {
-  const m = /\((?:[^()]*?\s)?(\d{4})(?:[–-](?:\d{4})?)?\)\s*-\s*IMDb\s*$/.exec($('title').first().text().trim());
+  const m = /\((?:[^()]*?\s)?(\d{4})(?:[–-](?:\d{4})?)?\)\s*-\s*IMDb\s*$/.exec(
+    $('title').first().text().trim(),
+  );
   return m ? Number(m[1]) : undefined;
 }
 
@@ -190,9 +197,7 @@ export function parseImdbPage(html: string): ImdbPageParse {
     ? (atf?.releaseYear?.year ?? (typeof mainYear === 'number' ? mainYear : undefined))
     : titleTagYear($);
   const mainRelease = main?.releaseDate as
-    | { year?: unknown; month?: unknown; day?: unknown; country?: { id?: unknown } | null }
-    | null
-    | undefined;
+    { year?: unknown; month?: unknown; day?: unknown; country?: { id?: unknown } | null } | null | undefined;
   const ldDate = /^\d{4}-\d{2}-\d{2}$/.test(ld?.datePublished ?? '') ? ld?.datePublished : undefined;
   const releaseDate = dateOf(mainRelease) ?? dateOf(atf?.releaseDate) ?? ldDate;
   const releaseCountry =
@@ -202,7 +207,11 @@ export function parseImdbPage(html: string): ImdbPageParse {
   const mainSeconds = (main?.runtime as { seconds?: unknown } | null | undefined)?.seconds;
   const seconds = atf?.runtime?.seconds ?? (typeof mainSeconds === 'number' ? mainSeconds : undefined);
   const runtimeMinutes =
-    seconds !== undefined && seconds > 0 ? Math.round(seconds / 60) : next ? undefined : isoDurationMinutes(ld?.duration);
+    seconds !== undefined && seconds > 0
+      ? Math.round(seconds / 60)
+      : next
+        ? undefined
+        : isoDurationMinutes(ld?.duration);
 
   const nextGenres = uniq(collect(atf?.genres, 'text'));
   const genres = nextGenres.length > 0 ? nextGenres : uniq(asArray(ld?.genre));
@@ -210,7 +219,9 @@ export function parseImdbPage(html: string): ImdbPageParse {
     uniq(people.map((p) => (p.name ? decodeEntities(p.name) : undefined)));
   // __NEXT_DATA__'s credits decide when the block has them, even when the list is empty.
   const directorGroups = main?.directors ?? atf?.['directorsPageTitle'];
-  const directors = Array.isArray(directorGroups) ? creditNames(directorGroups) : ldNames(asArray(ld?.director));
+  const directors = Array.isArray(directorGroups)
+    ? creditNames(directorGroups)
+    : ldNames(asArray(ld?.director));
   const castConnection = main?.cast ?? atf?.['castPageTitle'];
   const cast =
     castConnection !== undefined && castConnection !== null
@@ -220,9 +231,7 @@ export function parseImdbPage(html: string): ImdbPageParse {
   const ratingValue = next
     ? (atf?.ratingsSummary?.aggregateRating ?? undefined)
     : num(ld?.aggregateRating?.ratingValue);
-  const votes = next
-    ? (atf?.ratingsSummary?.voteCount ?? undefined)
-    : num(ld?.aggregateRating?.ratingCount);
+  const votes = next ? (atf?.ratingsSummary?.voteCount ?? undefined) : num(ld?.aggregateRating?.ratingCount);
   const idFromLd = /\/title\/(tt\d{7,10})\b/.exec(ld?.url ?? '')?.[1];
   const mainType = (main?.titleType as { id?: unknown } | null | undefined)?.id;
   const titleType = atf?.titleType?.id ?? (typeof mainType === 'string' ? mainType : undefined);
@@ -250,7 +259,12 @@ export function parseImdbPage(html: string): ImdbPageParse {
       languages: codesIn(main?.spokenLanguages ?? main?.languages),
       ...(plot ? { plot } : {}),
       ...(ratingValue !== undefined && ratingValue !== null
-        ? { rating: { value: ratingValue, ...(votes !== undefined && votes !== null ? { votes: Math.round(votes) } : {}) } }
+        ? {
+            rating: {
+              value: ratingValue,
+              ...(votes !== undefined && votes !== null ? { votes: Math.round(votes) } : {}),
+            },
+          }
         : {}),
       ...(ld?.image
         ? { posterUrl: ld.image }

@@ -29,7 +29,10 @@ export const omdbErrorMessages: readonly { message: string; meaning: OmdbErrorMe
 const byMessage = new Map(omdbErrorMessages.map((e) => [normalise(e.message), e.meaning]));
 
 function normalise(message: string): string {
-  return message.trim().toLowerCase().replace(/[.!]+$/, '');
+  return message
+    .trim()
+    .toLowerCase()
+    .replace(/[.!]+$/, '');
 }
 
 /** The meaning of an OMDb error message; undefined for a message not in the table. */

@@ -177,7 +177,9 @@ export class OmdbSource implements MovieSource {
       return {
         kind: 'not_found',
         candidates: summariseAll('omdb', scored).map((c) =>
-          c.id === decision.best.candidate.id ? { ...c, confidence: 0, rejectedBecause: `title_type:${titleType ?? ''}` } : c,
+          c.id === decision.best.candidate.id
+            ? { ...c, confidence: 0, rejectedBecause: `title_type:${titleType ?? ''}` }
+            : c,
         ),
         attempts: rec.attempts,
       };

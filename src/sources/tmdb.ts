@@ -89,7 +89,11 @@ export class TmdbSource implements MovieSource {
   }
 
   /** `GET /find/{imdbId}?external_source=imdb_id`, parsed; records its attempt on `rec`. */
-  find(imdbId: string, rec: AttemptRecorder = new AttemptRecorder('tmdb'), ctx?: LookupContext): Promise<Fetched<TmdbFind>> {
+  find(
+    imdbId: string,
+    rec: AttemptRecorder = new AttemptRecorder('tmdb'),
+    ctx?: LookupContext,
+  ): Promise<Fetched<TmdbFind>> {
     return this.http.get(
       tmdbFindSchema,
       { method: 'GET', path: `/find/${encodeURIComponent(imdbId)}`, params: { external_source: 'imdb_id' } },

@@ -39,7 +39,12 @@ export function decodeZyteExtract(extract: ZyteExtract): ZytePage {
   return {
     url: extract.url,
     statusCode: extract.statusCode ?? 200,
-    bodyField: bytes !== undefined ? 'httpResponseBody' : extract.browserHtml !== undefined ? 'browserHtml' : undefined,
+    bodyField:
+      bytes !== undefined
+        ? 'httpResponseBody'
+        : extract.browserHtml !== undefined
+          ? 'browserHtml'
+          : undefined,
     html: bytes !== undefined ? bytes.toString('utf8') : extract.browserHtml,
     bytes,
     headers: Object.fromEntries((extract.httpResponseHeaders ?? []).map((h) => [h.name, h.value])),

@@ -8,7 +8,8 @@ import type { WorldFilm } from './world.js';
  *   GET /?apikey=&i=tt…&plot=short|full          → by IMDb ID
  *   GET /?apikey=&t=&y=&type=movie&plot=short|full → by exact title (and year)
  * Every field is a string, "N/A" when missing. Errors: {"Response":"False","Error":"…"} —
- * "Incorrect IMDb ID." / "Movie not found!" with HTTP 200; "No API key provided.",
+ * "Error getting data." (a well-formed id OMDb lacks; options.omdb.unknownIdError),
+ * "Incorrect IMDb ID." (a malformed id) and "Movie not found!" with HTTP 200; "No API key provided.",
  * "Invalid API key!" and "Request limit reached!" with HTTP 401. Trouble in front of OMDb
  * (outage, 5xx) answers an HTML page, as a CDN would, not JSON.
  */
@@ -100,7 +101,8 @@ export const omdbRoutes: ServiceRoutes = {
       const id = params.get('i') ?? '';
       if (!/^tt\d{7,10}$/.test(id)) return omdbError(200, 'Incorrect IMDb ID.');
       const film = type && type !== 'movie' ? undefined : ctx.catalog.omdbById(id);
-      return film ? json(200, movieBody(film, plot)) : omdbError(200, 'Incorrect IMDb ID.');
+      // A well-formed id OMDb lacks: "Error getting data." with 200, as recorded 2016–2026.
+      return film ? json(200, movieBody(film, plot)) : omdbError(200, ctx.options.omdb.unknownIdError);
     }
     const title = params.get('t');
     if (!title) return omdbError(200, params.has('s') ? 'Too many results.' : 'Something went wrong.');

@@ -56,6 +56,8 @@ export const twinOptionsSchema = z.object({
     .extend({
       /** Requests per UTC day before "Request limit reached!" (free keys: 1,000); null: unlimited. */
       dailyQuota: z.number().int().positive().nullable().default(null),
+      /** What `i=` answers for a well-formed id OMDb lacks: the real OMDb says "Error getting data." (HTTP 200). */
+      unknownIdError: z.string().min(1).default('Error getting data.'),
     })
     .prefault({}),
   zyte: serviceBehaviourSchema

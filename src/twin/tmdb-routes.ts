@@ -30,6 +30,10 @@ function posterPath(film: WorldFilm): string | null {
   return film.tmdb.releaseDate ? `/${(hashString(film.imdbId) >>> 0).toString(36)}tw.jpg` : null;
 }
 
+function backdropPath(film: WorldFilm): string {
+  return `/${(hashString(`${film.imdbId}:backdrop`) >>> 0).toString(36)}tw.jpg`;
+}
+
 function voteAverage(film: WorldFilm): number {
   return film.rating ? Math.round(film.rating.value * 1000) / 1000 : 0;
 }
@@ -42,7 +46,7 @@ function voteCount(film: WorldFilm): number {
 function movieSummary(film: WorldFilm): Record<string, unknown> {
   return {
     adult: false,
-    backdrop_path: null,
+    backdrop_path: backdropPath(film),
     genre_ids: film.genres.map((g) => genreIds[g]).filter((id) => id !== undefined),
     id: film.tmdbId,
     original_language: film.languages[0] ?? 'en',
@@ -70,7 +74,7 @@ function movieDetails(film: WorldFilm, appends: Set<string>): Record<string, unk
   const imdbId = film.tmdb.imdbLinked ? film.imdbId : null;
   const details: Record<string, unknown> = {
     adult: false,
-    backdrop_path: null,
+    backdrop_path: backdropPath(film),
     belongs_to_collection: null,
     budget: 0,
     genres: film.genres.filter((g) => genreIds[g] !== undefined).map((g) => ({ id: genreIds[g], name: g })),
@@ -98,11 +102,11 @@ function movieDetails(film: WorldFilm, appends: Set<string>): Record<string, unk
   };
   if (appends.has('credits')) {
     details.credits = {
-      cast: film.cast.map((name, order) => ({ adult: false, gender: 0, id: hashString(name) % 5_000_000, known_for_department: 'Acting', name, original_name: name, character: '', credit_id: hashString(`${film.imdbId}:${name}`).toString(16), order })),
-      crew: film.directors.map((name) => ({ adult: false, gender: 0, id: hashString(name) % 5_000_000, known_for_department: 'Directing', name, original_name: name, credit_id: hashString(`${film.imdbId}:d:${name}`).toString(16), department: 'Directing', job: 'Director' })),
+      cast: film.cast.map((name, order) => ({ adult: false, gender: 0, id: hashString(name) % 5_000_000, known_for_department: 'Acting', name, original_name: name, popularity: 1, profile_path: null, cast_id: order + 1, character: '', credit_id: hashString(`${film.imdbId}:${name}`).toString(16), order })),
+      crew: film.directors.map((name) => ({ adult: false, gender: 0, id: hashString(name) % 5_000_000, known_for_department: 'Directing', name, original_name: name, popularity: 1, profile_path: null, credit_id: hashString(`${film.imdbId}:d:${name}`).toString(16), department: 'Directing', job: 'Director' })),
     };
   }
-  if (appends.has('external_ids')) details.external_ids = { imdb_id: imdbId, wikidata_id: null, facebook_id: null, instagram_id: null, twitter_id: null };
+  if (appends.has('external_ids')) details.external_ids = { imdb_id: imdbId, wikidata_id: `Q${hashString(film.imdbId) % 100_000_000}`, facebook_id: `twin${film.tmdbId}`, instagram_id: null, twitter_id: null };
   if (appends.has('alternative_titles')) details.alternative_titles = { titles: film.tmdb.alternativeTitles };
   if (appends.has('release_dates')) details.release_dates = releaseDates(film);
   return details;

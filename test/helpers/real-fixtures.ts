@@ -15,7 +15,10 @@ export interface ExpectedEntry {
 
 /** expected.json: one entry per fixture file, keyed by its path relative to the folder. */
 export function loadExpected(): Record<string, ExpectedEntry> {
-  return JSON.parse(readFileSync(join(realFixturesDir, 'expected.json'), 'utf8')) as Record<string, ExpectedEntry>;
+  return JSON.parse(readFileSync(join(realFixturesDir, 'expected.json'), 'utf8')) as Record<
+    string,
+    ExpectedEntry
+  >;
 }
 
 /** Every fixture file (json or html) under the folder, as paths relative to it, sorted. */
@@ -25,7 +28,8 @@ export function fixtureFiles(under = ''): string[] {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (/\.(json|html)$/.test(name) && name !== 'expected.json') out.push(relative(realFixturesDir, path));
+      else if (/\.(json|html)$/.test(name) && name !== 'expected.json')
+        out.push(relative(realFixturesDir, path));
     }
   };
   walk(join(realFixturesDir, under));
@@ -41,7 +45,10 @@ export function readFixtureJson(file: string): unknown {
 }
 
 /** The JSON of `<script type="application/ld+json">` and `<script id="__NEXT_DATA__">` of an IMDb page. */
-export function pageBlocks(html: string): { jsonLd: Record<string, unknown> | undefined; nextData: Record<string, unknown> | undefined } {
+export function pageBlocks(html: string): {
+  jsonLd: Record<string, unknown> | undefined;
+  nextData: Record<string, unknown> | undefined;
+} {
   const ld = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)?.[1];
   const next = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/.exec(html)?.[1];
   return {
