@@ -180,7 +180,7 @@ export function parseImdbPage(html: string): ImdbPageParse {
   if (!ld && !next)
     return { kind: 'blocked', reason: 'the page has neither JSON-LD nor __NEXT_DATA__ (bot challenge?)' };
   const atf = next?.aboveTheFoldData ?? undefined;
-  const main = (next?.mainColumnData ?? undefined) as Record<string, unknown> | undefined;
+  const main = next?.mainColumnData ?? undefined;
   const mainText = (key: string): string | undefined => {
     const t = (main?.[key] as { text?: unknown } | null | undefined)?.text;
     return typeof t === 'string' && t.trim() !== '' ? t : undefined;

@@ -35,7 +35,8 @@ export interface OmdbSourceOptions {
   logger: Logger;
 }
 
-type Answer = { kind: 'hit'; movie: OmdbMovie } | { kind: 'miss' } | { kind: 'failure'; failure: Failure };
+type Answer =
+  { kind: 'hit'; movie: OmdbMovie } | { kind: 'miss'; said?: string } | { kind: 'failure'; failure: Failure };
 
 /**
  * Decides what an OMDb answer means from `Response`/`Error` first, through the table of
@@ -48,7 +49,7 @@ export function interpretOmdb(status: number, headers: unknown, body: unknown, r
     const message = error.data.Error;
     const reason = `${request} answered ${status}: OMDb "${message}"`;
     const meaning = omdbErrorMeaning(message);
-    if (meaning === 'not_found') return { kind: 'miss' };
+    if (meaning === 'not_found') return { kind: 'miss', said: reason };
     if (meaning === 'quota') return { kind: 'failure', failure: { kind: 'quota_exhausted', reason, status } };
     if (meaning === 'auth') return { kind: 'failure', failure: { kind: 'auth_failed', reason, status } };
     // An unknown message behind a 429 or 5xx is trouble in front of OMDb: worth a retry.
@@ -246,7 +247,14 @@ export class OmdbSource implements MovieSource {
         'omdb request failed',
       );
     } else {
-      rec.record({ ...meta, success: true, elapsedMs: raw.elapsedMs, costUsd, status: raw.status });
+      rec.record({
+        ...meta,
+        success: true,
+        elapsedMs: raw.elapsedMs,
+        costUsd,
+        status: raw.status,
+        ...(answer.kind === 'miss' && answer.said ? { errorMessage: answer.said } : {}),
+      });
       this.log.debug(
         {
           operation: meta.operation,

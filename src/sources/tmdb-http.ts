@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { LookupContext } from './source.js';
 import { tmdbFailure } from './tmdb-errors.js';
+import { tmdbErrorSchema } from './tmdb-schemas.js';
 import type { AttemptRecorder } from './upstream-call.js';
 import {
   recordTransportFailure,
@@ -81,13 +82,16 @@ export class TmdbHttp {
     }
     const mapped = tmdbFailure(raw.status, raw.headers, body, raw.request);
     if (mapped === 'not_found') {
+      const said = tmdbErrorSchema.safeParse(body);
       rec.record({
         ...meta,
         success: true,
         elapsedMs: raw.elapsedMs,
         costUsd: 0,
         status: raw.status,
-        errorMessage: `${raw.request} answered ${raw.status} (not found)`,
+        errorMessage: said.success
+          ? `${raw.request} answered ${raw.status}: TMDb status ${said.data.status_code} (${said.data.status_message})`
+          : `${raw.request} answered ${raw.status} (not found)`,
       });
       return { ok: false, notFound: true };
     }
