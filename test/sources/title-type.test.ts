@@ -28,7 +28,7 @@ beforeAll(async () => {
       const { url } = JSON.parse(body) as { url: string };
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(
-        JSON.stringify({ url, statusCode: 200, httpResponseBody: Buffer.from(page).toString('base64') }),
+        JSON.stringify({ url, ...envelope, httpResponseBody: Buffer.from(page).toString('base64') }),
       );
     });
   });
