@@ -13,8 +13,12 @@ export interface SearchStrategy {
     | 'normalised_title';
   query: string;
   year?: number;
-  /** Only worth a call when the year-less title search did not fit on one page. */
-  onlyIfTruncated?: boolean;
+  /**
+   * Only worth a call when this year-less search did not fit on one page: a year-filtered
+   * search returns a subset of the year-less one, so it can add a film only when the
+   * year-less answer was cut.
+   */
+  onlyIfTruncated?: 'title' | 'original_title';
 }
 
 // Searches use `year`, which TMDb matches against every release date (festival premiere
@@ -22,25 +26,33 @@ export interface SearchStrategy {
 // theatrical release or still empty — the usual state of a festival film.
 
 /**
- * The search plan for a nominated film. Searches that would send the same query twice are
- * left out. A year-less search already covers year ± 1 (and films whose release date TMDb
- * does not know yet), so ± 1 is only asked when that search was cut at one page.
+ * The search plan for a nominated film. The year-less title search comes first: TMDb's `year`
+ * filter only narrows it, so a year-filtered search (and year ± 1) is asked only when the
+ * year-less answer was cut at one page — then it reaches films the first page did not show.
+ * Searches that would send the same query twice are left out. The lookup stops as soon as a
+ * candidate is certain.
  */
 export function planSearches(query: LookupQuery): SearchStrategy[] {
   const title = query.title.trim();
   const original = query.originalTitle?.trim();
   const hasOriginal =
     original !== undefined && original.length > 0 && original.toLowerCase() !== title.toLowerCase();
-  const plan: SearchStrategy[] = [];
-  if (query.year !== undefined) {
-    plan.push({ name: 'title_year', query: title, year: query.year });
-    if (hasOriginal) plan.push({ name: 'original_title_year', query: original, year: query.year });
+  const plan: SearchStrategy[] = [{ name: 'title', query: title }];
+  if (query.year !== undefined)
+    plan.push({ name: 'title_year', query: title, year: query.year, onlyIfTruncated: 'title' });
+  if (hasOriginal) {
+    plan.push({ name: 'original_title', query: original });
+    if (query.year !== undefined)
+      plan.push({
+        name: 'original_title_year',
+        query: original,
+        year: query.year,
+        onlyIfTruncated: 'original_title',
+      });
   }
-  plan.push({ name: 'title', query: title });
-  if (hasOriginal) plan.push({ name: 'original_title', query: original });
   if (query.year !== undefined) {
-    plan.push({ name: 'year_plus_one', query: title, year: query.year + 1, onlyIfTruncated: true });
-    plan.push({ name: 'year_minus_one', query: title, year: query.year - 1, onlyIfTruncated: true });
+    plan.push({ name: 'year_plus_one', query: title, year: query.year + 1, onlyIfTruncated: 'title' });
+    plan.push({ name: 'year_minus_one', query: title, year: query.year - 1, onlyIfTruncated: 'title' });
   }
   const normalised = normaliseTitle(title);
   const asked = new Set([title.toLowerCase(), original?.toLowerCase()]);

@@ -160,9 +160,10 @@ export class TmdbSource implements MovieSource {
     const rec = new AttemptRecorder('tmdb');
     const target = toMatchTarget(query);
     const pool = new Map<string, PoolEntry>();
-    let yearlessTruncated = false;
-    for (const s of planSearches(query)) {
-      if (s.onlyIfTruncated && !yearlessTruncated) continue;
+    const truncated = new Set<string>();
+    const plan = planSearches(query);
+    for (const s of plan) {
+      if (s.onlyIfTruncated !== undefined && !truncated.has(s.onlyIfTruncated)) continue;
       const res = await this.search(s.query, s.year, rec, ctx, s.name);
       if (!res.ok) {
         if ('notFound' in res)
@@ -172,8 +173,13 @@ export class TmdbSource implements MovieSource {
           );
         return failureOutcome(res.failure, rec.attempts);
       }
-      if (s.year === undefined && s.name === 'title' && res.data.total_pages > 1) yearlessTruncated = true;
       this.addResults(pool, target, res.data.results, s.name);
+      if (s.year === undefined && res.data.total_pages > 1) {
+        truncated.add(s.name);
+        // A cut page of namesakes: the year-filtered search that follows ranks them better
+        // than details calls on this page would, so details wait for it.
+        if (plan.some((n) => n.onlyIfTruncated === s.name)) continue;
+      }
       const refined = await this.refine(pool, target, rec, ctx);
       if (refined) return failureOutcome(refined, rec.attempts);
       const decision = judge(scoredOf(pool), this.thresholds);

@@ -4,7 +4,7 @@ import { startTestTwin, twinFilm, twinWorld } from '../helpers/twin.js';
 import { makeSource, queryOf } from './source-harness.js';
 
 describe('TMDb search plan', () => {
-  it('when the nomination has a year and an original title, then year-filtered searches come first and ± 1 waits for a truncated page', () => {
+  it('when the nomination has a year and an original title, then year-less searches come first and year-filtered ones wait for a truncated page', () => {
     const plan = planSearches({
       title: 'The Girls We Want',
       originalTitle: 'Les Filles désirées',
@@ -12,15 +12,21 @@ describe('TMDb search plan', () => {
       directors: [],
     });
     expect(plan.map((s) => s.name)).toEqual([
-      'title_year',
-      'original_title_year',
       'title',
+      'title_year',
       'original_title',
+      'original_title_year',
       'year_plus_one',
       'year_minus_one',
       'normalised_title',
     ]);
-    expect(plan.filter((s) => s.onlyIfTruncated).map((s) => s.year)).toEqual([2026, 2024]);
+    // A year filter narrows the year-less answer: it can only add a film when that answer was cut.
+    expect(plan.filter((s) => s.onlyIfTruncated).map((s) => [s.name, s.onlyIfTruncated])).toEqual([
+      ['title_year', 'title'],
+      ['original_title_year', 'original_title'],
+      ['year_plus_one', 'title'],
+      ['year_minus_one', 'title'],
+    ]);
   });
 
   it('when the original title is the title and normalising changes nothing, then no query is asked twice', () => {
@@ -30,7 +36,7 @@ describe('TMDb search plan', () => {
 });
 
 describe('TMDb adapter', () => {
-  it('when find by IMDb ID misses but the title and year search hits, then it is found in three calls with the record and its directors', async () => {
+  it('when find by IMDb ID misses but the title search hits, then it is found in three calls with the record and its directors', async () => {
     const film = twinFilm({
       title: 'Sentimental Value',
       originalTitle: 'Affeksjonsverdi',
@@ -44,7 +50,7 @@ describe('TMDb adapter', () => {
     expect(outcome).toMatchObject({
       kind: 'found',
       certain: true,
-      strategy: 'title_year',
+      strategy: 'title',
       movie: { externalIds: { tmdbId: film.tmdbId }, directors: ['Joachim Trier'] },
     });
     // No IMDb link on TMDb's record: the movie must not invent one.
@@ -61,11 +67,11 @@ describe('TMDb adapter', () => {
     });
     const twin = await startTestTwin({ world: twinWorld([film]) });
     const outcome = await makeSource('tmdb', twin).lookup(queryOf(film));
-    expect(outcome).toMatchObject({ kind: 'found', certain: true, strategy: 'original_title_year' });
+    expect(outcome).toMatchObject({ kind: 'found', certain: true, strategy: 'original_title' });
     expect(twin.counts()).toMatchObject({ 'tmdb.search': 2, 'tmdb.movie': 1 });
   });
 
-  it('when the nomination year matches no release date, then the year-less search finds the film a year off', async () => {
+  it('when the nomination year matches no release date, then the year-less search, asked first, finds the film a year off in one search', async () => {
     const film = twinFilm({
       title: 'Meteors',
       directors: ['Hubert Charuel'],
@@ -76,7 +82,34 @@ describe('TMDb adapter', () => {
     const twin = await startTestTwin({ world: twinWorld([film]) });
     const outcome = await makeSource('tmdb', twin).lookup(queryOf(film, { year: 2024 }));
     expect(outcome).toMatchObject({ kind: 'found', strategy: 'title', movie: { year: 2025 } });
-    expect(twin.counts()['tmdb.search']).toBe(2);
+    expect(twin.counts()['tmdb.search']).toBe(1);
+  });
+
+  it('when the year-less search is cut at one page, then the year-filtered search is asked and finds the film', async () => {
+    const namesakes = Array.from({ length: 24 }, (_, i) =>
+      twinFilm({
+        title: 'Alpha',
+        releaseYear: 1990 + i,
+        festivalYear: null,
+        rating: { value: 7, votes: 500_000 - i },
+        tmdb: { imdbLinked: false },
+      }),
+    );
+    const film = twinFilm({
+      title: 'Alpha',
+      directors: ['Julia Ducournau'],
+      releaseYear: 2025,
+      festivalYear: 2025,
+      rating: { value: 6, votes: 10 },
+      tmdb: { imdbLinked: false },
+    });
+    const twin = await startTestTwin({ world: twinWorld([...namesakes, film]) });
+    const outcome = await makeSource('tmdb', twin).lookup(queryOf(film));
+    expect(outcome).toMatchObject({ kind: 'found', movie: { externalIds: { tmdbId: film.tmdbId } } });
+    expect(outcome.attempts.filter((a) => a.operation === 'search').map((a) => a.strategy)).toEqual([
+      'title',
+      'title_year',
+    ]);
   });
 
   it('when a title match carries another IMDb ID than the nomination, then it is rejected and the film is not found', async () => {
