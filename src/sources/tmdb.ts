@@ -1,4 +1,9 @@
-import type { MatchTarget, MatchThresholds, ScoredCandidate } from '../domain/matching/index.js';
+import {
+  normaliseTitle,
+  type MatchTarget,
+  type MatchThresholds,
+  type ScoredCandidate,
+} from '../domain/matching/index.js';
 import type { Logger } from '../logger.js';
 import { foundOutcome, judge, score, summariseAll, toMatchTarget } from './candidate-scoring.js';
 import { createHttpClient } from './http-client.js';
@@ -164,6 +169,13 @@ export class TmdbSource implements MovieSource {
     const plan = planSearches(query);
     for (const s of plan) {
       if (s.onlyIfTruncated !== undefined && !truncated.has(s.onlyIfTruncated)) continue;
+      // TMDb already answered titles that normalise to this query: its search read the title
+      // as the normalised form would, so asking that form returns the same films.
+      if (
+        s.name === 'normalised_title' &&
+        [...pool.values()].some((e) => normalisedTitlesOf(e).includes(s.query))
+      )
+        continue;
       const res = await this.search(s.query, s.year, rec, ctx, s.name);
       if (!res.ok) {
         if ('notFound' in res)
@@ -285,6 +297,11 @@ export class TmdbSource implements MovieSource {
       });
     }
   }
+}
+
+function normalisedTitlesOf(entry: PoolEntry): string[] {
+  const c = entry.scored.candidate;
+  return [c.title, c.originalTitle].filter((t): t is string => t !== undefined).map(normaliseTitle);
 }
 
 function scoredOf(pool: Map<string, PoolEntry>): ScoredCandidate[] {

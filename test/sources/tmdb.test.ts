@@ -112,6 +112,23 @@ describe('TMDb adapter', () => {
     ]);
   });
 
+  it('when TMDb already answered titles equal to the normalised query, then the normalised search is not asked; when it answered nothing, it is', async () => {
+    const namesake = twinFilm({
+      title: 'Foxes',
+      releaseYear: 1980,
+      festivalYear: null,
+      tmdb: { imdbLinked: false },
+    });
+    const twin = await startTestTwin({ world: twinWorld([namesake]) });
+    const tmdb = makeSource('tmdb', twin);
+    const searches = async (title: string) =>
+      (await tmdb.lookup({ imdbId: 'tt0999998', title, year: 2025, directors: ['Nobody'] })).attempts
+        .filter((a) => a.operation === 'search')
+        .map((a) => a.strategy);
+    expect(await searches('Foxes!')).toEqual(['title']);
+    expect(await searches('The Wolves!')).toEqual(['title', 'normalised_title']);
+  });
+
   it('when a title match carries another IMDb ID than the nomination, then it is rejected and the film is not found', async () => {
     const namesake = twinFilm({
       title: 'Alpha',
