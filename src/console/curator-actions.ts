@@ -24,6 +24,8 @@ export interface ActionResult {
   decision?: ReviewDecision;
   enrichment?: Pick<ResolveOutcome, 'enrichment' | 'enrichmentError' | 'enrichmentResult'>;
   events: AnnouncedEvent[];
+  /** When the action started: events from then on are its own. */
+  startedAt: Date;
 }
 
 /** The decision a stored candidate stands for: its TMDb ID or its IMDb ID. */
@@ -62,9 +64,11 @@ async function resolved(
   movieKey: string,
   decision: ReviewDecision,
 ): Promise<ActionResult> {
-  const outcome = await resolveReview(deps, movieKey, decision);
+  const startedAt = new Date();
+  const outcome = await resolveReview(deps, movieKey, decision, startedAt);
   return {
     kind,
+    startedAt,
     item: outcome.item,
     movie: outcome.movie,
     decision,
@@ -102,10 +106,12 @@ export async function resolveWithId(
 }
 
 export async function dismissItem(db: Db, deps: ReviewDeps, movieKey: string): Promise<ActionResult> {
-  const item = await dismissReview(deps, movieKey);
+  const startedAt = new Date();
+  const item = await dismissReview(deps, movieKey, startedAt);
   const movie = await deps.movies.get(item.movieKey);
   return {
     kind: 'dismissed',
+    startedAt,
     item,
     movie,
     events: await announcedEvents(db, movie?.key ?? item.movieKey, movie?.aliasKeys ?? []),

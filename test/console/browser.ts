@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { onTestFinished } from 'vitest';
 
 /**
@@ -56,5 +56,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(screenshotDir, { recursive: true });
   const path = `${screenshotDir}${name}.png`;
   await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** A screenshot of one element (a review card after an action, say). */
+export async function elementScreenshot(locator: Locator, name: string): Promise<string> {
+  await mkdir(screenshotDir, { recursive: true });
+  const path = `${screenshotDir}${name}.png`;
+  await locator.screenshot({ path });
   return path;
 }

@@ -4,10 +4,12 @@ import type { Page } from 'playwright-core';
 import { MoviesRepository } from '../../src/persistence/movies-repository.js';
 import { ReviewQueueRepository, type ReviewItem } from '../../src/persistence/review-queue-repository.js';
 import { startPipeline } from '../helpers/pipeline.js';
-import { launchBrowser, screenshot, watchedPage } from './browser.js';
+import { elementScreenshot, launchBrowser, screenshot, watchedPage } from './browser.js';
 import { consoleWorld, festival, imgTitle, scriptTitle, untilRecorded } from './console-fixture.js';
 
 const token = 'curator-token-for-the-console-test';
+
+const squash = (text: string | null): string => (text ?? '').replace(/\s+/g, ' ');
 
 async function card(page: Page, title: string) {
   const locator = page.locator('[data-testid=review-item]', {
@@ -125,7 +127,7 @@ describe('the console inside `run`, on a real pipeline run, in chromium', () => 
       .click();
     const accepted = page.locator(`[data-movie-key="${winterKey}"] [data-testid=outcome]`);
     await expect.poll(() => accepted.count()).toBe(1);
-    expect(await accepted.textContent()).toContain(`Accepted TMDb ${fixture.winterRoad.tmdbId}`);
+    expect(squash(await accepted.textContent())).toContain(`Accepted TMDb ${fixture.winterRoad.tmdbId}`);
     expect(await page.locator(`[data-movie-key="${winterKey}"] [data-testid=locked]`).textContent()).toMatch(
       /match/,
     );
@@ -140,6 +142,7 @@ describe('the console inside `run`, on a real pipeline run, in chromium', () => 
       by: 'console',
     });
     await screenshot(page, 'console-review-accepted');
+    await elementScreenshot(page.locator(`[data-movie-key="${winterKey}"]`), 'console-review-accepted-card');
 
     // Enter an IMDb ID for the stub no tier found: enrichment upgrades it and announces it.
     const harbor = await card(page, 'Quiet Harbor');
@@ -148,13 +151,18 @@ describe('the console inside `run`, on a real pipeline run, in chromium', () => 
     await harbor.locator('[data-testid=resolve]').click();
     const resolved = page.locator(`[data-movie-key="${harborKey}"] [data-testid=outcome]`);
     await expect.poll(() => resolved.count()).toBe(1);
-    expect(await resolved.textContent()).toContain(`Resolved with IMDb ${fixture.harbourNights.imdbId}`);
+    expect(squash(await resolved.textContent())).toContain(
+      `Resolved with IMDb ${fixture.harbourNights.imdbId}`,
+    );
     expect(await resolved.locator('[data-testid=enrichment-result]').textContent()).toMatch(
       /^upgraded stub -> (minimal|full) from (tmdb|omdb|imdb)$/,
     );
-    expect(await resolved.locator('[data-testid=event]').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^movie\.resolved · (minimal|full):/)]),
+    expect(
+      (await resolved.locator('[data-testid=event]').allTextContents()).map((t) => squash(t).trim()),
+    ).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^movie\.resolved · (minimal|full):\S+ · \S+ new$/)]),
     );
+    await elementScreenshot(page.locator(`[data-movie-key="${harborKey}"]`), 'console-review-resolved-card');
     const harbourMovie = await movies.get(harborKey);
     expect(harbourMovie).toMatchObject({ imdbId: fixture.harbourNights.imdbId });
     expect(harbourMovie?.importType).not.toBe('stub');

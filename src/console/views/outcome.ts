@@ -28,7 +28,11 @@ export function actionOutcome(result: ActionResult): Html {
     result.events.length === 0
       ? html`<li class="muted">no event announced for this movie yet</li>`
       : result.events.map(
-          (ev) => html`<li data-testid="event">${ev.topic} · ${ev.state} · ${ev.at.toISOString()}</li>`,
+          (ev) =>
+            html`<li data-testid="event">
+              ${ev.topic} · ${ev.state} ·
+              ${ev.at.toISOString()}${ev.at >= result.startedAt ? html` <span class="badge ok">new</span>` : ''}
+            </li>`,
         );
   return html`<div class="outcome" role="status" data-testid="outcome" data-kind="${result.kind}">
     <p><strong>${decided}</strong></p>
