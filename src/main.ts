@@ -144,7 +144,14 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       closers.push({ name: 'enrichment scheduler', close: () => scheduler.stop() });
     }
     // A curator's decision is enriched at once, through the same chain, budgets and events.
-    const consoleServer = enrichment && withConsole ? await openConsole(config, { db: mongo.db, logger, enrich: async (key) => describeEnrichOutcome(await enrichMovie(enrichment.deps, key)) }) : undefined;
+    // The console is a convenience: a busy port must not keep the resolver from consuming.
+    const consoleServer =
+      enrichment && withConsole
+        ? await openConsole(config, { db: mongo.db, logger, enrich: async (key) => describeEnrichOutcome(await enrichMovie(enrichment.deps, key)) }).catch((err: unknown) => {
+            log.error({ err, host: config.console.host, port: config.console.port }, 'console did not start (set CONSOLE_PORT or CONSOLE_ENABLED=false); the resolver runs without it');
+            return undefined;
+          })
+        : undefined;
     if (consoleServer) closers.push({ name: 'console', close: () => consoleServer.close() });
 
     health.setReady(true);
