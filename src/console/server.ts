@@ -10,6 +10,8 @@ import { registerKpiRoutes } from './routes/kpi-routes.js';
 import { registerMovieRoutes } from './routes/movie-routes.js';
 import { registerReviewRoutes } from './routes/review-routes.js';
 import type { ConsoleDeps, RouteContext } from './context.js';
+import { html } from './html.js';
+import { page } from './views/layout.js';
 
 /**
  * The curator's console: server-rendered pages on fastify (review queue, movies, KPIs),
@@ -129,7 +131,14 @@ export async function buildConsole(
         return reply.code(403).type('text/plain').send('read-only console: no CONSOLE_TOKEN is configured');
       if (typeof request.body.token !== 'string' || !auth.accepts(request.body.token)) {
         log.warn('console sign-in refused');
-        return reply.code(401).type('text/plain').send('wrong token');
+        const pc = ctx.page(request, reply, 'review');
+        return reply
+          .code(401)
+          .type('text/html; charset=utf-8')
+          .send(
+            page(pc, 'Sign in', html`<p class="outcome error" role="alert">wrong token: try again above</p>`)
+              .value,
+          );
       }
       auth.signIn(reply);
       return reply.redirect('/review', 303);

@@ -182,6 +182,15 @@ describe('the console inside `run`, on a real pipeline run, in chromium', () => 
     expect(posted.status).toBe(409);
     expect(posted.text).toContain('enter an IMDb ID');
     expect((await reviews.get(paperKey))?.status).toBe('open');
+    // An ID another movie already has is refused on the card, which keeps its actions.
+    await paper.locator('[data-testid=manual-id]').fill(String(fixture.winterRoad.tmdbId));
+    await paper.locator('[data-testid=resolve]').click();
+    const refusedHere = page.locator(`[data-movie-key="${paperKey}"] [data-testid=action-error]`);
+    await expect.poll(() => refusedHere.count()).toBe(1);
+    expect(await refusedHere.textContent()).toContain('another movie already has');
+    expect(await page.locator(`[data-movie-key="${paperKey}"] [data-testid=resolve]`).count()).toBe(1);
+    expect((await reviews.get(paperKey))?.status).toBe('open');
+    expect((await movies.get(paperKey))?.locked).toEqual([]);
 
     // Dismiss.
     const script = await card(page, scriptTitle);

@@ -42,9 +42,19 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
     try {
       outcome = actionOutcome(await run(movieKey));
     } catch (error) {
-      if (!(error instanceof UsageError) && !isFestivalResolverError(error)) throw error;
-      status = error instanceof UsageError ? 409 : 503;
-      outcome = actionError(error.message);
+      if (error instanceof UsageError || isFestivalResolverError(error)) {
+        status = error instanceof UsageError ? 409 : 503;
+        outcome = actionError(error.message);
+      } else {
+        // Whatever it was, the curator sees that it failed, on the card, and may try again.
+        ctx.deps.logger
+          .child({ component: 'console' })
+          .error({ err: error, movieKey }, 'console action failed');
+        status = 500;
+        outcome = actionError(
+          'the action failed (see the service log); nothing was recorded unless the card says so',
+        );
+      }
     }
     const card = await loadCard(ctx.deps.review, movieKey);
     const fragment =

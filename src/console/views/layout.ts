@@ -49,7 +49,7 @@ export function page(ctx: PageContext, title: string, body: Html, options: { cha
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta
           name="htmx-config"
-          content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'
+          content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"...","swap":true}]}'
         />
         <title>${title} · festival-resolver console</title>
         <link rel="stylesheet" href="/assets/console.css" />

@@ -203,7 +203,7 @@ function actions(ctx: PageContext, card: ReviewCard): Html {
 /** One item as a card; with `outcome`, the result of what the curator just did. */
 export function reviewCard(ctx: PageContext, card: ReviewCard, now: Date, outcome?: Html): Html {
   const { item } = card;
-  const canAct = ctx.access === 'curator' && item.status === 'open' && outcome === undefined;
+  const canAct = ctx.access === 'curator' && item.status === 'open';
   return html`<article
     class="card ${item.escalatedAt === undefined ? '' : 'escalated'}"
     id="${cardId(item.movieKey)}"
