@@ -48,6 +48,9 @@ export interface ReviewCard {
 
 const day = 86_400_000;
 
+/** Items per page: each card reads its movie and nominations, and the queue is worked from the top. */
+export const queuePageSize = 50;
+
 function oneOf<T extends string>(allowed: readonly T[], value: unknown): T | undefined {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value)
     ? (value as T)
@@ -120,7 +123,7 @@ export async function loadQueue(
   deps: ReviewDeps,
   filter: QueueFilter,
   now = new Date(),
-  limit = 200,
+  limit = queuePageSize,
 ): Promise<ReviewCard[]> {
   const items = await deps.reviews.list({
     status: filter.status,

@@ -3,6 +3,7 @@ import type { NominationDocument } from '../../persistence/nominations-repositor
 import { html, safeUrl, type Html } from '../html.js';
 import {
   ageBands,
+  queuePageSize,
   reviewReasons,
   reviewStatuses,
   type CandidateView,
@@ -250,7 +251,8 @@ export function reviewPage(
 ): Html {
   return html`${filters(filter, festivals)}
     <p class="muted" data-testid="review-count">
-      ${cards.length} item(s) · escalated stubs first, then oldest first
+      ${cards.length >= queuePageSize ? `the first ${queuePageSize} items` : `${cards.length} item(s)`} ·
+      escalated stubs first, then oldest first
     </p>
     ${cards.length === 0 ? html`<p class="empty">nothing to review under these filters</p>` : cards.map((c) => reviewCard(ctx, c, now))}`;
 }
