@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const infrastructure = ['kafkajs', '@kafkajs/*', 'mongodb', 'axios', 'prom-client', 'pino', 'node:http', 'node:net'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.stack/', 'coverage/', 'grafana/', 'eslint.config.js', 'bin/'] },
+  { ignores: ['node_modules/', 'dist/', '.stack/', 'coverage/', 'grafana/', 'eslint.config.js', 'bin/', 'src/console/assets/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

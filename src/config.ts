@@ -113,6 +113,11 @@ export const envSchema = z.object({
   ENRICHMENT_ENABLED: bool.default(true),
   ENRICHMENT_INTERVAL_MINUTES: positiveInt.default(60),
   ENRICHMENT_MAX_PER_PASS: positiveInt.default(100),
+  // The curator's console (src/console): its own port, loopback unless told otherwise
+  CONSOLE_ENABLED: bool.default(true),
+  CONSOLE_HOST: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/, 'expected a host name or IP address to listen on, such as 127.0.0.1').default('127.0.0.1'),
+  CONSOLE_PORT: port.default(9465),
+  CONSOLE_TOKEN: z.string().min(16, 'expected at least 16 characters (it guards every action of the console)').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -152,6 +157,8 @@ export interface Config {
   cache: { hitTtlDays: number; missTtlHours: number };
   review: { stubEscalationDays: number };
   enrichment: { enabled: boolean; intervalMinutes: number; maxPerPass: number };
+  /** No token: the console is read-only. */
+  console: { enabled: boolean; host: string; port: number; token?: string };
 }
 
 function describeIssues(error: z.ZodError, env: Record<string, string | undefined>): string[] {
@@ -230,6 +237,7 @@ export function toConfig(e: Env): Config {
     cache: { hitTtlDays: e.CACHE_HIT_TTL_DAYS, missTtlHours: e.CACHE_MISS_TTL_HOURS },
     review: { stubEscalationDays: e.STUB_ESCALATION_DAYS },
     enrichment: { enabled: e.ENRICHMENT_ENABLED, intervalMinutes: e.ENRICHMENT_INTERVAL_MINUTES, maxPerPass: e.ENRICHMENT_MAX_PER_PASS },
+    console: { enabled: e.CONSOLE_ENABLED, host: e.CONSOLE_HOST, port: e.CONSOLE_PORT, ...(e.CONSOLE_TOKEN === undefined ? {} : { token: e.CONSOLE_TOKEN }) },
   };
 }
 

@@ -3,6 +3,8 @@ import type { Config } from './config.js';
 import { readNomination } from './consumer/nomination-input.js';
 import { startConsumerRunner, type ConsumerRunner } from './consumer/consumer-runner.js';
 import type { Disposition, MessageHandler } from './consumer/disposition.js';
+import { openConsole, type ConsoleServer } from './console/index.js';
+import { enrichMovie } from './enrichment/enrich-movie.js';
 import { startEnrichmentScheduler } from './enrichment/enrichment-scheduler.js';
 import { createEnrichmentDeps } from './enrichment/open-enrichment.js';
 import { HealthState } from './http/health-state.js';
@@ -19,6 +21,7 @@ import { MongoResolutionStore } from './persistence/mongo-resolution-store.js';
 import { buildChain } from './resolver/build-chain.js';
 import { kafkaEventPublisher } from './resolver/kafka-event-publisher.js';
 import { NominationProcessor, type ProcessResult } from './resolver/nomination-processor.js';
+import { describeEnrichOutcome } from './ops/review/review-actions.js';
 import { startHousekeeping, type Housekeeping } from './service/housekeeping.js';
 
 /** A running resolver: the consumer, the ops server and the clients it owns. */
@@ -30,6 +33,8 @@ export interface Service {
   mongo: MongoConnection;
   store: MongoResolutionStore;
   housekeeping?: Housekeeping;
+  /** The curator's console (CONSOLE_PORT), when it runs. */
+  console?: ConsoleServer;
   stop(): Promise<void>;
 }
 
@@ -40,6 +45,8 @@ export interface ServiceOptions {
   opsServer?: boolean;
   /** Run the periodic gauges, expiry and escalation jobs (default true). */
   housekeeping?: boolean;
+  /** Start the curator's console when CONSOLE_ENABLED (default: as opsServer). */
+  console?: boolean;
 }
 
 function toDisposition(result: ProcessResult): Disposition {
@@ -129,11 +136,23 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       options.housekeeping === false ? undefined : startHousekeeping({ db: mongo.db, ledger, store, metrics, config, logger });
     if (housekeeping) closers.push({ name: 'housekeeping', close: () => housekeeping.stop() });
 
-    if (config.enrichment.enabled) {
-      const enrichment = createEnrichmentDeps(config, { db: mongo.db, store, events, logger, metrics, health });
+    const withConsole = config.console.enabled && (options.console ?? options.opsServer !== false);
+    const enrichment = config.enrichment.enabled || withConsole ? createEnrichmentDeps(config, { db: mongo.db, store, events, logger, metrics, health }) : undefined;
+    if (enrichment) closers.push({ name: 'enrichment', close: () => enrichment.close() });
+    if (enrichment && config.enrichment.enabled) {
       const scheduler = startEnrichmentScheduler(enrichment.deps, { intervalMs: config.enrichment.intervalMinutes * 60_000 });
-      closers.push({ name: 'enrichment', close: () => scheduler.stop().then(() => enrichment.close()) });
+      closers.push({ name: 'enrichment scheduler', close: () => scheduler.stop() });
     }
+    // A curator's decision is enriched at once, through the same chain, budgets and events.
+    // The console is a convenience: a busy port must not keep the resolver from consuming.
+    const consoleServer =
+      enrichment && withConsole
+        ? await openConsole(config, { db: mongo.db, logger, enrich: async (key) => describeEnrichOutcome(await enrichMovie(enrichment.deps, key)) }).catch((err: unknown) => {
+            log.error({ err, host: config.console.host, port: config.console.port }, 'console did not start (set CONSOLE_PORT or CONSOLE_ENABLED=false); the resolver runs without it');
+            return undefined;
+          })
+        : undefined;
+    if (consoleServer) closers.push({ name: 'console', close: () => consoleServer.close() });
 
     health.setReady(true);
     log.info({ groupId: config.kafka.groupId, tiers: config.chain.order, concurrency: config.chain.concurrency }, 'resolver started');
@@ -146,6 +165,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       mongo,
       store,
       ...(housekeeping ? { housekeeping } : {}),
+      ...(consoleServer ? { console: consoleServer } : {}),
       stop: async () => {
         health.setReady(false);
         await closeAll();

@@ -9,9 +9,14 @@ function shape(error: unknown): ServerErrorShape {
   return typeof error === 'object' && error !== null ? (error) : {};
 }
 
-/** E11000: a unique index refused the write (the one atomic primitive FerretDB 1.24 and MongoDB share). */
+/**
+ * E11000: a unique index refused the write (the one atomic primitive FerretDB 1.24 and MongoDB share).
+ * FerretDB 1.24 (SQLite) says so only for inserts: an update that breaks a unique index comes
+ * back as code 1 with SQLite's "UNIQUE constraint failed" (test/issues/ferretdb-unique-update.test.ts).
+ */
 export function isDuplicateKeyError(error: unknown): boolean {
-  return shape(error).code === 11000;
+  const { code, message } = shape(error);
+  return code === 11000 || (code === 1 && typeof message === 'string' && message.includes('UNIQUE constraint failed'));
 }
 
 /**

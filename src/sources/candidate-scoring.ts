@@ -55,6 +55,18 @@ export function summarise(source: SourceName, s: ScoredCandidate): CandidateSumm
     ...(s.candidate.year === undefined ? {} : { year: s.candidate.year }),
     confidence: s.confidence,
     ...(s.rejectedBecause ? { rejectedBecause: s.rejectedBecause } : {}),
+    evidence: {
+      titleSimilarity: s.evidence.titleSimilarity,
+      matchedTitle: s.evidence.matchedTitle,
+      yearDistance: s.evidence.yearDistance,
+      directorOverlap: s.evidence.directorOverlap,
+      imdbIdAgrees: s.evidence.imdbIdAgrees,
+    },
+    ...(s.candidate.directors && s.candidate.directors.length > 0
+      ? { directors: s.candidate.directors }
+      : {}),
+    ...(s.candidate.imdbId ? { imdbId: s.candidate.imdbId } : {}),
+    ...(s.candidate.posterUrl ? { posterUrl: s.candidate.posterUrl } : {}),
   };
 }
 

@@ -114,6 +114,7 @@ function pageToCandidate(page: ImdbPageData, imdbId: string): MatchCandidate {
     ...(page.year === undefined ? {} : { year: page.year }),
     directors: page.directors,
     imdbId: page.imdbId ?? imdbId,
+    ...(page.posterUrl && /^https?:\/\/\S+$/.test(page.posterUrl) ? { posterUrl: page.posterUrl } : {}),
   };
 }
 

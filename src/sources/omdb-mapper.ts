@@ -111,6 +111,7 @@ export function omdbToCandidate(m: OmdbMovie): MatchCandidate {
     ...(year === undefined ? {} : { year }),
     directors: list(m.Director),
     ...(imdbId && isImdbId(imdbId) ? { imdbId } : {}),
+    ...(/^https?:\/\/\S+$/.test(present(m.Poster) ?? '') ? { posterUrl: present(m.Poster) } : {}),
   };
 }
 

@@ -9,6 +9,23 @@ export interface CandidateSummary {
   year?: number;
   confidence: number;
   rejectedBecause?: string;
+  /** What the matcher measured against the nomination (items stored before it was kept lack it). */
+  evidence?: CandidateEvidence;
+  directors?: string[];
+  /** The candidate's own IMDb ID when the source gave one. */
+  imdbId?: string;
+  posterUrl?: string;
+}
+
+/** The evidence behind a candidate's confidence, as the review queue keeps it. */
+export interface CandidateEvidence {
+  titleSimilarity: number;
+  matchedTitle: string;
+  /** null: the year is unknown on one side. */
+  yearDistance: number | null;
+  directorOverlap: number | null;
+  /** true: same IMDb ID as the nomination; false: a different one; null: not known. */
+  imdbIdAgrees: boolean | null;
 }
 
 /** One upstream HTTP request, as recorded in api_lookup_metrics. */

@@ -30,6 +30,7 @@ export function resultToCandidate(r: TmdbMovieResult, imdbId?: string): MatchCan
     ...(r.original_title && r.original_title !== r.title ? { originalTitle: r.original_title } : {}),
     ...(year === undefined ? {} : { year }),
     ...(imdbId ? { imdbId } : {}),
+    ...(r.poster_path ? { posterUrl: `${posterBase}${r.poster_path}` } : {}),
   };
 }
 
@@ -56,6 +57,7 @@ export function detailsToCandidate(d: TmdbMovieDetails): MatchCandidate {
     directors: directorsOf(d),
     // null (not undefined) says "TMDb has no IMDb link", which is evidence of nothing.
     imdbId: imdbId ?? null,
+    ...(d.poster_path ? { posterUrl: `${posterBase}${d.poster_path}` } : {}),
   };
 }
 

@@ -58,6 +58,7 @@ export async function startPipeline(init: { world: World; twinOptions?: TwinOpti
     TOPIC_DLQ: `${prefix}.nominations.dlq`,
     TOPIC_PARTITIONS: '3',
     HTTP_PORT: '0',
+    CONSOLE_PORT: '0',
     LOG_LEVEL: process.env.PIPELINE_LOG_LEVEL ?? 'silent',
     TMDB_BASE_URL: twin.urls.tmdb,
     TMDB_READ_TOKEN: twin.keys.tmdbToken,

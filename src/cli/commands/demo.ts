@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { loadConfig } from '../../config.js';
 import { runDemo } from '../../ops/demo/run-demo.js';
 import { assertNamespace } from '../../ops/demo/demo-names.js';
 import { UsageError } from '../../ops/usage-error.js';
@@ -18,6 +19,12 @@ function wholeNumber(flag: string, value: string, min: number): number {
   if (!Number.isInteger(n) || n < min)
     throw new UsageError(`${flag} must be a whole number >= ${min}; got ${value}`);
   return n;
+}
+
+/** The user's CONSOLE_TOKEN (the demo's own settings ignore the rest of the environment). */
+function consoleToken(): { consoleToken?: string } {
+  const token = loadConfig().console.token;
+  return token === undefined ? {} : { consoleToken: token };
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -69,6 +76,8 @@ export function register(program: Command): void {
         namespace: flags.namespace,
         httpPort: 9464,
         prometheusPort: 9090,
+        consolePort: 9465,
+        ...consoleToken(),
         prometheus: flags.prometheus,
         drainTimeoutMs: wholeNumber('--drain-timeout', flags.drainTimeout, 1) * 1000,
         print: (line) => process.stdout.write(`${line}\n`),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerEnrich } from './enrich.js';
 import { register as registerBackfill } from './backfill.js';
+import { register as registerConsole } from './console.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerReplayDlq } from './replay-dlq.js';
 import { register as registerReport } from './report.js';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerBackfill(program);
   registerReplayDlq(program);
   registerDemo(program);
+  registerConsole(program);
 }

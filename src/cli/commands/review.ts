@@ -8,11 +8,12 @@ import {
   type ReviewReason,
   type ReviewStatus,
 } from '../../persistence/review-queue-repository.js';
-import { enrichMovie, type EnrichOutcome } from '../../enrichment/enrich-movie.js';
+import { enrichMovie } from '../../enrichment/enrich-movie.js';
 import { openEnrichment } from '../../enrichment/open-enrichment.js';
 import { opsLogger, opsMongo, print } from '../../ops/cli-context.js';
 import { renderResolved, renderReviewDetails, renderReviewList } from '../../ops/review/render.js';
 import {
+  describeEnrichOutcome,
   dismissReview,
   resolveReview,
   showReview,
@@ -40,26 +41,11 @@ async function withDeps<T>(
       nominations: new NominationsRepository(mongo.db),
     };
     if (enrichment !== undefined)
-      deps.enrich = async (key) => describeOutcome(await enrichMovie(enrichment.deps, key));
+      deps.enrich = async (key) => describeEnrichOutcome(await enrichMovie(enrichment.deps, key));
     return await work(deps);
   } finally {
     await enrichment?.close();
     await mongo.close();
-  }
-}
-
-function describeOutcome(outcome: EnrichOutcome): string {
-  switch (outcome.kind) {
-    case 'upgraded':
-      return `upgraded ${outcome.from} -> ${outcome.to} from ${outcome.source}`;
-    case 'refreshed':
-      return `refreshed from ${outcome.source}`;
-    case 'unchanged':
-    case 'failed':
-    case 'auth_failed':
-      return `${outcome.kind} (${outcome.reason})`;
-    default:
-      return outcome.kind;
   }
 }
 

@@ -16,6 +16,8 @@ export interface MatchCandidate {
   year?: number;
   directors?: string[];
   imdbId?: string | null;
+  /** Shown to a curator beside the candidate; never part of the score. */
+  posterUrl?: string;
 }
 
 /** What was measured between a target and a candidate; null means "not known on one side". */

@@ -5,6 +5,8 @@ export function whereToLook(input: {
   names: DemoNames;
   stack: { kafka: string; mongo: string; registry: string };
   metricsUrl: string;
+  /** The curator's console, when it runs. */
+  consoleUrl?: string | undefined;
   prometheusUrl: string | undefined;
   keepRunning: boolean;
 }): string[] {
@@ -13,6 +15,10 @@ export function whereToLook(input: {
   const lines = ['Where to look next'];
   const whileRunning = input.keepRunning ? '' : ' (while a demo runs with --keep-running)';
   lines.push(`  metrics        ${input.metricsUrl}${whileRunning}`);
+  if (input.consoleUrl !== undefined)
+    lines.push(
+      `  console        ${input.consoleUrl}${whileRunning}: review queue, movies, KPI charts (or: ${env} npm run -s cli -- console)`,
+    );
   if (input.prometheusUrl === undefined)
     lines.push('  Prometheus     not running in this demo (apt-get install prometheus, then run it again)');
   else {

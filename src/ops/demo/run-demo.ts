@@ -44,6 +44,10 @@ export interface DemoOptions {
   /** Preferred ports; a busy one falls back to a free port. */
   httpPort: number;
   prometheusPort: number;
+  /** Preferred port of the curator's console (on loopback). */
+  consolePort: number;
+  /** CONSOLE_TOKEN for the console's actions; without one it is read-only. */
+  consoleToken?: string;
   /** Skip Prometheus even when it is installed. */
   prometheus: boolean;
   drainTimeoutMs: number;
@@ -151,7 +155,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const http = await preferredOrFreePort(options.httpPort);
       if (!http.preferred)
         print(`  port ${options.httpPort} is busy: /metrics goes on port ${http.port} instead`);
-      const config: Config = loadConfig(serviceEnv(names, stack, started.urls, http.port));
+      const consolePort = await preferredOrFreePort(options.consolePort, '127.0.0.1');
+      const config: Config = loadConfig({
+        ...serviceEnv(names, stack, started.urls, http.port),
+        CONSOLE_PORT: String(consolePort.port),
+        ...(options.consoleToken === undefined ? {} : { CONSOLE_TOKEN: options.consoleToken }),
+      });
       running.service = await startService(config, { logger, registry: new Registry() });
       print(
         `  tiers ${config.chain.order.join(' → ')} → stub; costs TMDb $${config.sources.tmdb.costUsd}, OMDb $${config.sources.omdb.costUsd}, Zyte $${config.sources.zyte.costUsd} per request; concurrency ${config.chain.concurrency}`,
@@ -161,6 +170,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       print(
         `  metrics and health: ${metricsUrl}  ${running.service.ops.url}/healthz  ${running.service.ops.url}/readyz`,
       );
+      const consoleUrl = running.service.console?.url;
+      if (consoleUrl !== undefined)
+        print(
+          `  curator's console: ${consoleUrl}${running.service.console?.readOnly === true ? ' (read-only: set CONSOLE_TOKEN to act on the review queue)' : ' (sign in with CONSOLE_TOKEN to act)'}`,
+        );
 
       steps.step(
         5,
@@ -253,6 +267,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         names,
         stack,
         metricsUrl,
+        consoleUrl,
         prometheusUrl,
         keepRunning: options.keepRunning,
       }))
@@ -260,7 +275,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       print('');
       print(`demo: finished in ${seconds.toFixed(0)} s`);
       if (options.keepRunning) {
-        print('demo: the resolver, the twin and Prometheus keep running; press Ctrl-C to stop them');
+        print(
+          `demo: the resolver, the console${consoleUrl === undefined ? '' : ` (${consoleUrl})`}, the twin and Prometheus keep running; press Ctrl-C to stop them`,
+        );
         await options.untilInterrupted();
         print('demo: stopping');
       }

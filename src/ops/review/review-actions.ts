@@ -1,3 +1,4 @@
+import type { EnrichOutcome } from '../../enrichment/enrich-movie.js';
 import type { StoredMovie } from '../../persistence/movie-merge.js';
 import type { MoviesRepository } from '../../persistence/movies-repository.js';
 import type { NominationDocument, NominationsRepository } from '../../persistence/nominations-repository.js';
@@ -125,4 +126,20 @@ export async function dismissReview(
   const item = await deps.reviews.dismiss(movieKey, now);
   if (item === null) throw new UsageError(`no open review item for ${movieKey}`);
   return item;
+}
+
+/** What enrichment did, in a few words (the CLI and the console show it). */
+export function describeEnrichOutcome(outcome: EnrichOutcome): string {
+  switch (outcome.kind) {
+    case 'upgraded':
+      return `upgraded ${outcome.from} -> ${outcome.to} from ${outcome.source}`;
+    case 'refreshed':
+      return `refreshed from ${outcome.source}`;
+    case 'unchanged':
+    case 'failed':
+    case 'auth_failed':
+      return `${outcome.kind} (${outcome.reason})`;
+    default:
+      return outcome.kind;
+  }
 }
