@@ -63,6 +63,8 @@ export const envSchema = z.object({
   KAFKA_GROUP_ID: z.string().min(1).default('festival-resolver'),
   KAFKA_CONNECTION_TIMEOUT_MS: positiveInt.default(3000),
   KAFKA_REQUEST_TIMEOUT_MS: positiveInt.default(10000),
+  // Kafka's group.min.session.timeout.ms is 6 s by default: the broker refuses shorter sessions.
+  KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6000, 'expected a whole number >= 6000 (the broker minimum)').default(10000),
   TOPIC_NOMINATIONS: topicName.default('festival.nominations'),
   TOPIC_RESOLVED: topicName.default('movie.resolved'),
   TOPIC_STUB: topicName.default('movie.stub'),
@@ -127,6 +129,7 @@ export interface Config {
     groupId: string;
     connectionTimeoutMs: number;
     requestTimeoutMs: number;
+    sessionTimeoutMs: number;
     partitions: number;
     topics: { nominations: string; resolved: string; stub: string; retry: string; dlq: string };
   };
@@ -190,6 +193,7 @@ export function toConfig(e: Env): Config {
       groupId: e.KAFKA_GROUP_ID,
       connectionTimeoutMs: e.KAFKA_CONNECTION_TIMEOUT_MS,
       requestTimeoutMs: e.KAFKA_REQUEST_TIMEOUT_MS,
+      sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
       partitions: e.TOPIC_PARTITIONS,
       topics: { nominations: e.TOPIC_NOMINATIONS, resolved: e.TOPIC_RESOLVED, stub: e.TOPIC_STUB, retry: e.TOPIC_RETRY, dlq: e.TOPIC_DLQ },
     },

@@ -122,6 +122,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       health,
       retry: config.chain.retry,
       producer,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
     });
     closers.push({ name: 'consumer', close: () => consumer.stop() });
 

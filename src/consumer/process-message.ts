@@ -26,10 +26,12 @@ export type ConsumerMetrics = Pick<
  * - done: handled and any retry/dead-letter copy acknowledged; its offset may be committed;
  * - failed: unexpected error; not committed, delivered again;
  * - paused: the handler asked to stop consuming; not committed;
- * - deferred: a retry copy not due yet; not handled, delivered again when due.
+ * - deferred: a retry copy not due yet; not handled, delivered again when due;
+ * - not_started: the runner stopped or paused while it waited for a slot; delivered again.
  */
 export type MessageResult =
   | { kind: 'done' }
+  | { kind: 'not_started' }
   | { kind: 'failed' }
   | { kind: 'paused'; reason: string }
   | { kind: 'deferred'; dueAt: number };
@@ -69,6 +71,7 @@ export async function processMessage(
   message: KafkaMessage,
   at: Coordinates,
   signal: AbortSignal,
+  mayStart: () => boolean = () => true,
 ): Promise<MessageResult> {
   const { topics, logger } = deps;
   const headers = decodeHeaders(message.headers);
@@ -99,9 +102,14 @@ export async function processMessage(
   };
   const inbound = { key: message.key ?? null, value: message.value ?? null, timestamp: message.timestamp };
 
-  let disposition: Disposition;
+  let disposition: Disposition | null;
   try {
-    disposition = await deps.slots.run(() => deps.handler(inbound, context));
+    disposition = await deps.slots.run(async () => {
+      // Checked once the slot is held: nothing starts after a stop or a pause.
+      if (!mayStart()) return null;
+      logger.debug({ ...coordinates, attempt }, 'message handling started');
+      return deps.handler(inbound, context);
+    });
   } catch (error) {
     if (error instanceof InvalidMessageError) {
       // Thrown while reading the bytes (the codec): the message can never be decoded.
@@ -115,6 +123,8 @@ export async function processMessage(
       return { kind: 'failed' };
     }
   }
+
+  if (disposition === null) return { kind: 'not_started' };
 
   if (disposition.kind === 'retry' && context.attemptsExhausted) {
     // The handler should have decided what exhaustion means; never loop forever.
