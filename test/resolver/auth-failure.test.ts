@@ -12,7 +12,11 @@ describe('resolver with a rejected API key', () => {
     const service = await pipeline.startInstance({}, { opsServer: true });
     await pipeline.publish(lineup);
 
-    await pipeline.waitFor('the consumer to pause', () => Promise.resolve(service.consumer.pausedReason() !== null), 60_000);
+    await pipeline.waitFor(
+      'the consumer to pause',
+      () => Promise.resolve(service.consumer.pausedReason() !== null),
+      60_000,
+    );
     const health = await fetch(`${service.ops.url}/healthz`);
     expect(health.status).toBe(503);
     const body = (await health.json()) as { problems: Record<string, string> };
