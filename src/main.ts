@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { readNomination } from './consumer/nomination-input.js';
 import { startConsumerRunner, type ConsumerRunner } from './consumer/consumer-runner.js';
-import type { Disposition, MessageHandler } from './consumer/disposition.js';
+import type { MessageHandler } from './consumer/disposition.js';
 import { startEnrichmentScheduler } from './enrichment/enrichment-scheduler.js';
 import { createEnrichmentDeps } from './enrichment/open-enrichment.js';
 import { HealthState } from './http/health-state.js';
@@ -18,7 +18,9 @@ import { ensureIndexes } from './persistence/indexes.js';
 import { MongoResolutionStore } from './persistence/mongo-resolution-store.js';
 import { buildChain } from './resolver/build-chain.js';
 import { kafkaEventPublisher } from './resolver/kafka-event-publisher.js';
-import { NominationProcessor, type ProcessResult } from './resolver/nomination-processor.js';
+import { NominationProcessor } from './resolver/nomination-processor.js';
+import { startParkRedriver } from './resolver/park-redriver.js';
+import { MongoParkedNominations } from './persistence/parked-nominations.js';
 import { startHousekeeping, type Housekeeping } from './service/housekeeping.js';
 
 /** A running resolver: the consumer, the ops server and the clients it owns. */
@@ -42,17 +44,10 @@ export interface ServiceOptions {
   housekeeping?: boolean;
 }
 
-function toDisposition(result: ProcessResult): Disposition {
-  switch (result.kind) {
-    case 'done':
-      return { kind: 'done' };
-    case 'retry':
-      return { kind: 'retry', reason: result.reason, code: 'upstream_transient', source: result.source, delayMs: result.delayMs };
-    case 'dead_letter':
-      return { kind: 'dead_letter', reason: result.reason, code: result.code };
-    case 'pause':
-      return { kind: 'pause', reason: result.reason };
-  }
+/** The variable an operator fixes when a source rejects its key. */
+function keyVariables(config: Config): Record<'tmdb' | 'omdb' | 'imdb', string> {
+  const tmdb = config.sources.tmdb.readToken ? 'TMDB_READ_TOKEN' : config.sources.tmdb.apiKey ? 'TMDB_API_KEY' : 'TMDB_READ_TOKEN (or TMDB_API_KEY)';
+  return { tmdb, omdb: 'OMDB_API_KEY', imdb: 'ZYTE_API_KEY' };
 }
 
 /**
@@ -93,23 +88,21 @@ export async function startService(config: Config, options: ServiceOptions): Pro
 
     const store = new MongoResolutionStore(mongo.db);
     const events = kafkaEventPublisher(producer, codec, config.kafka.topics);
+    const parking = new MongoParkedNominations(mongo.db);
     const processor = new NominationProcessor({
-      readNomination: async (value) => {
-        const input = await readNomination(codec, value);
-        if (input.ok) return input;
-        const { disposition } = input;
-        return { ok: false, reason: 'reason' in disposition ? disposition.reason : 'invalid message', code: disposition.kind === 'dead_letter' ? disposition.code : 'INVALID_MESSAGE' };
-      },
+      readNomination: (value) => readNomination(codec, value),
       chain,
       store,
       events,
       metrics,
       health,
       logger,
-      retry: { maxAttempts: config.chain.retry.maxAttempts, baseDelayMs: config.chain.retry.baseDelayMs },
+      retry: config.chain.retry,
+      ...(config.chain.retry.exhaustedPolicy === 'park' ? { parking } : {}),
+      keyVariables: keyVariables(config),
     });
-    const handler: MessageHandler = async (message, context) =>
-      toDisposition(await processor.process(message.value, { attempt: context.attempt, origin: `${context.topic}/${context.partition}/${context.offset}` }));
+    const handler: MessageHandler = (message, context) =>
+      processor.process(message.value, { origin: `${context.topic}/${context.partition}/${context.offset}`, retrySince: context.retrySince, tierAttempts: context.tierAttempts, key: message.key });
 
     const consumer = await startConsumerRunner({
       kafka,
@@ -120,11 +113,23 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       logger,
       metrics,
       health,
-      retry: config.chain.retry,
+      retry: { baseDelayMs: config.chain.retry.baseDelayMs, maxDelayMs: config.chain.retry.maxDelayMs },
       producer,
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
     });
     closers.push({ name: 'consumer', close: () => consumer.stop() });
+
+    const redriver = startParkRedriver({
+      parking,
+      sources: built.guarded,
+      republish: async (key, value) => {
+        await producer.send({ topic: config.kafka.topics.nominations, acks: -1, messages: [{ key, value }] });
+      },
+      metrics,
+      logger,
+      intervalMs: config.chain.retry.redriveIntervalMs,
+    });
+    closers.push({ name: 'park re-driver', close: () => redriver.stop() });
 
     const housekeeping: Housekeeping | undefined =
       options.housekeeping === false ? undefined : startHousekeeping({ db: mongo.db, ledger, store, metrics, config, logger });

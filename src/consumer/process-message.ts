@@ -55,6 +55,8 @@ function firstDelivery(at: Coordinates): RetryState {
   return {
     retries: 0,
     notBefore: 0,
+    since: null,
+    tierAttempts: {},
     originalTopic: at.topic,
     originalPartition: at.partition,
     originalOffset: at.offset,
@@ -95,8 +97,10 @@ export async function processMessage(
     ...coordinates,
     originalTopic: state.originalTopic,
     attempt,
-    maxAttempts,
-    attemptsExhausted: attempt >= maxAttempts,
+    ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    attemptsExhausted: maxAttempts !== undefined && attempt >= maxAttempts,
+    retrySince: state.since ?? null,
+    tierAttempts: state.tierAttempts ?? {},
     headers,
     signal,
   };
@@ -153,6 +157,8 @@ export async function processMessage(
           reason: disposition.reason,
           delayMs,
           now: deps.now(),
+          ...(disposition.since === undefined ? {} : { since: disposition.since }),
+          ...(disposition.tierAttempts === undefined ? {} : { tierAttempts: disposition.tierAttempts }),
         });
         logger.info(
           { ...coordinates, attempt, delayMs, reason: disposition.reason },

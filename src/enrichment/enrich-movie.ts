@@ -88,7 +88,6 @@ export async function enrichStoredMovie(
       break;
     }
     case 'retry':
-    case 'dead_letter':
       outcome = { kind: 'failed', movieKey: movie.key, reason: `${result.source}: ${result.reason}` };
       break;
     case 'stub':

@@ -51,6 +51,8 @@ export class GuardedSource {
   readonly name: SourceName;
   private readonly flight = new SingleFlight<GuardedOutcome>();
   private readonly breaker: CircuitBreaker<[LookupStep], LookupOutcome>;
+  private openedAt = 0;
+  private lastSuccess = 0;
 
   constructor(
     readonly source: MovieSource,
@@ -72,7 +74,9 @@ export class GuardedSource {
     );
     const gauge = options.metrics?.circuitState;
     gauge?.set({ source: this.name }, 0);
+    this.breaker.on('success', () => (this.lastSuccess = Date.now()));
     this.breaker.on('open', () => {
+      this.openedAt = Date.now();
       gauge?.set({ source: this.name }, 1);
       options.logger.warn({ source: this.name }, 'circuit opened: source is failing, lookups held back');
     });
@@ -81,6 +85,22 @@ export class GuardedSource {
 
   lookup(query: LookupQuery): Promise<GuardedOutcome> {
     return this.flight.run(lookupIdentifier(query), () => this.lookupOnce(query));
+  }
+
+  /** How long until an open circuit lets a trial request through (0 when it is closed). */
+  circuitWaitMs(now = Date.now()): number {
+    if (!this.breaker.opened) return 0;
+    return Math.max(1000, this.openedAt + this.options.breaker.resetTimeoutMs - now);
+  }
+
+  /** False while the circuit is open. */
+  get available(): boolean {
+    return !this.breaker.opened;
+  }
+
+  /** Epoch ms of the last answer that was not a transient failure (0: none yet). */
+  get lastSuccessAt(): number {
+    return this.lastSuccess;
   }
 
   shutdown(): void {

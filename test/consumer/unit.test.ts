@@ -80,6 +80,8 @@ describe('retry delay', () => {
     expect(again).toEqual({
       retries: 1,
       notBefore: 1100,
+      since: 1000,
+      tierAttempts: {},
       originalTopic: 'in',
       originalPartition: 2,
       originalOffset: '41',
@@ -100,6 +102,27 @@ describe('retry delay', () => {
       'x-retry-attempt': '1',
       'x-dlq-at': '1970-01-01T00:00:00.000Z',
     });
+  });
+
+  it('when the handler carries per-tier counts and the first failure time, then they survive the round trip through the headers', () => {
+    const at = { topic: 'in', partition: 0, offset: '1' };
+    const headers = retryHeaders({
+      key: null,
+      value: null,
+      headers: {},
+      state: readRetryState({}, at),
+      reason: 'r',
+      delayMs: 10,
+      now: 5000,
+      since: 1234,
+      tierAttempts: { tmdb: 3, 'imdb.blocked': 1, omdb: 0 },
+    });
+    expect(headers['x-retry-tiers']).toBe('tmdb=3,imdb.blocked=1');
+    const state = readRetryState(headers, { topic: 'in.retry', partition: 0, offset: '2' });
+    expect(state).toMatchObject({ since: 1234, tierAttempts: { tmdb: 3, 'imdb.blocked': 1 } });
+    expect(
+      readRetryState({ ...headers, 'x-retry-tiers': 'tmdb=x,=2,BAD=1,omdb=2' }, at).tierAttempts,
+    ).toEqual({ omdb: 2 });
   });
 
   it('when retry headers are garbage, then the message counts as a first retry-less delivery', () => {

@@ -93,8 +93,6 @@ const settings: ChainSettings = {
   tiers: { order: ['tmdb', 'omdb', 'imdb'], disabled: [], criticalOnly: [] },
   acceptThreshold: 0.75,
   reviewThreshold: 0.6,
-  maxAttempts: 3,
-  exhaustedPolicy: 'fall_through',
 };
 
 function chainOf(sources: MovieSource[], overrides: Partial<ChainSettings> = {}, budget?: BudgetPort) {
@@ -157,38 +155,53 @@ describe('ResolutionChain', () => {
     expect(omdb.calls).toBe(0);
   });
 
-  it('when retries are exhausted under fall_through, then the chain moves to the next tier', async () => {
+  it('when the operator configured a fall-through and the horizon passed, then a transient failure moves to the next tier', async () => {
     const result = await chainOf([
       scripted('tmdb', [transient]),
       scripted('omdb', [found('omdb', 0.9)]),
-    ]).resolve(query, { critical: false, attempt: 3 });
+    ]).resolve(query, { critical: false, fallThroughTransient: true });
     expect(result).toMatchObject({ kind: 'resolved', source: 'omdb' });
     expect(result.steps[0]?.reasonForFallback).toBe('transient_retries_exhausted');
   });
 
-  it('when an IMDb page stays blocked, then it is retried once and then given up (each blocked fetch is charged)', async () => {
+  it('when a tier fails transiently, then the retry names that tier as its counter, whatever the other tiers spent', async () => {
+    const result = await chainOf([scripted('tmdb', [notFound]), scripted('omdb', [transient])]).resolve(
+      query,
+      { critical: false, tierAttempts: { tmdb: 40 } },
+    );
+    expect(result).toMatchObject({ kind: 'retry', source: 'omdb', counter: 'omdb' });
+  });
+
+  it('when a circuit is open, then the retry spends no attempt and waits for the breaker', async () => {
+    const failing = scripted('tmdb', [transient]);
+    const guarded = new GuardedSource(failing, {
+      maxRequestsPerLookup: 1,
+      breaker: { errorThresholdPercentage: 50, resetTimeoutMs: 30_000, volumeThreshold: 1 },
+      logger,
+    });
+    const chain = new ResolutionChain(new Map([['tmdb', guarded]]), settings);
+    expect(await chain.resolve(query, { critical: false })).toMatchObject({ kind: 'retry', counter: 'tmdb' });
+    const calls = failing.calls;
+    const open = await chain.resolve({ ...query, imdbId: 'tt0000002' }, { critical: false });
+    expect(open).toMatchObject({ kind: 'retry', source: 'tmdb', counter: null });
+    expect(open.kind === 'retry' && open.waitMs).toBeGreaterThan(20_000);
+    expect(failing.calls).toBe(calls);
+    guarded.shutdown();
+  });
+
+  it('when an IMDb page stays blocked, then it is retried once and then given up (each blocked fetch is charged), with its own counter', async () => {
     const blocked: LookupOutcome = { kind: 'blocked', reason: 'bot challenge', attempts: [] };
     const first = await chainOf([scripted('tmdb', [notFound]), scripted('imdb', [blocked])]).resolve(query, {
       critical: false,
-      attempt: 1,
+      tierAttempts: { imdb: 3 },
     });
-    expect(first).toMatchObject({ kind: 'retry', source: 'imdb' });
+    expect(first).toMatchObject({ kind: 'retry', source: 'imdb', counter: 'imdb.blocked' });
     const second = await chainOf([scripted('tmdb', [notFound]), scripted('imdb', [blocked])]).resolve(query, {
       critical: false,
-      attempt: 2,
+      tierAttempts: { 'imdb.blocked': 1 },
     });
     expect(second).toMatchObject({ kind: 'stub' });
-    expect(second.steps.find((s) => s.source === 'imdb')?.reasonForFallback).toBe(
-      'transient_retries_exhausted',
-    );
-  });
-
-  it('when retries are exhausted under dead_letter, then the message is dead-lettered', async () => {
-    const result = await chainOf([scripted('tmdb', [transient])], { exhaustedPolicy: 'dead_letter' }).resolve(
-      query,
-      { critical: false, attempt: 3 },
-    );
-    expect(result).toMatchObject({ kind: 'dead_letter', source: 'tmdb' });
+    expect(second.steps.find((s) => s.source === 'imdb')?.reasonForFallback).toBe('blocked_page');
   });
 
   it('when a key is rejected, then the chain stops with auth_failed instead of stubbing', async () => {
