@@ -91,7 +91,20 @@ export async function enrichStoredMovie(
       outcome = { kind: 'failed', movieKey: movie.key, reason: `${result.source}: ${result.reason}` };
       break;
     case 'stub':
-      outcome = { kind: 'unchanged', movieKey: movie.key, reason: 'all_sources_failed' };
+      // A doubtful match stays a stub; the curator sees its candidates in the review queue.
+      if (result.review.reason !== 'all_sources_failed' && !options.curated)
+        await store.review.open({
+          movieKey: movie.key,
+          reason: result.review.reason,
+          candidates: result.review.candidates,
+          nominationIds: nominations.map((n) => n.nominationId),
+          now,
+        });
+      outcome = {
+        kind: 'unchanged',
+        movieKey: movie.key,
+        reason: result.review.reason === 'all_sources_failed' ? 'all_sources_failed' : 'uncertain_match',
+      };
       break;
     case 'resolved': {
       if (options.curated && !matchesCuratorIds(movie, result.movie)) {
@@ -148,15 +161,7 @@ async function writeResolved(
   if (upsert.previousKey !== undefined) await store.nominations.relinkMovie(upsert.previousKey, doc.key, now);
 
   if (!options.curated) {
-    if (result.review !== undefined) {
-      await store.review.open({
-        movieKey: doc.key,
-        reason: result.review.reason,
-        candidates: result.review.candidates,
-        nominationIds: nominations.map((n) => n.nominationId),
-        now,
-      });
-    } else if (doc.importType !== 'stub') {
+    if (doc.importType !== 'stub') {
       const reviewKey = upsert.previousKey ?? doc.key;
       const open = await store.review.get(reviewKey);
       if (open?.status === 'open' && answeredByUpgrade.has(open.reason)) {
@@ -205,7 +210,7 @@ async function writeResolved(
   return {
     kind: 'unchanged',
     movieKey: doc.key,
-    reason: result.review === undefined ? 'no_better_match' : 'uncertain_match',
+    reason: 'no_better_match',
   };
 }
 

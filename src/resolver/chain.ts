@@ -30,10 +30,14 @@ export type ChainResult =
       movie: NormalizedMovie;
       confidence: number;
       strategy: string;
-      review?: { reason: ReviewReason; candidates: CandidateSummary[] };
       steps: TierStep[];
     }
-  | { kind: 'stub'; review: { reason: 'all_sources_failed'; candidates: CandidateSummary[] }; steps: TierStep[] }
+  | {
+      kind: 'stub';
+      /** all_sources_failed, or low_confidence / ambiguous when a match below the accept threshold waits for a curator. */
+      review: { reason: ReviewReason; candidates: CandidateSummary[] };
+      steps: TierStep[];
+    }
   | {
       kind: 'retry';
       source: SourceName;
@@ -85,16 +89,30 @@ export class ResolutionChain {
   async resolve(query: LookupQuery, options: ResolveOptions): Promise<ChainResult> {
     const steps: TierStep[] = [];
     const candidates: CandidateSummary[] = [];
-    let tentative: { source: SourceName; outcome: Found } | undefined;
+    let doubtful: Found | undefined;
 
     for (const tier of planTiers(this.settings.tiers, options.critical)) {
       if (!tier.run) {
-        steps.push({ source: tier.source, level: tier.level, result: tier.reason, reasonForFallback: `tier_${tier.reason}`, fromCache: false, attempts: [] });
+        steps.push({
+          source: tier.source,
+          level: tier.level,
+          result: tier.reason,
+          reasonForFallback: `tier_${tier.reason}`,
+          fromCache: false,
+          attempts: [],
+        });
         continue;
       }
       const guarded = this.sources.get(tier.source);
       if (guarded === undefined) {
-        steps.push({ source: tier.source, level: tier.level, result: 'not_configured', reasonForFallback: 'tier_not_configured', fromCache: false, attempts: [] });
+        steps.push({
+          source: tier.source,
+          level: tier.level,
+          result: 'not_configured',
+          reasonForFallback: 'tier_not_configured',
+          fromCache: false,
+          attempts: [],
+        });
         continue;
       }
       const outcome = await guarded.lookup(query);
@@ -113,12 +131,24 @@ export class ResolutionChain {
         step.strategy = outcome.strategy;
         candidates.push(...outcome.candidates);
         if (outcome.certain && outcome.confidence >= this.settings.acceptThreshold) {
-          return { kind: 'resolved', source: tier.source, importType: guarded.source.importType, movie: outcome.movie, confidence: outcome.confidence, strategy: outcome.strategy, steps };
+          return {
+            kind: 'resolved',
+            source: tier.source,
+            importType: guarded.source.importType,
+            movie: outcome.movie,
+            confidence: outcome.confidence,
+            strategy: outcome.strategy,
+            steps,
+          };
         }
-        if (outcome.confidence >= this.settings.reviewThreshold && (tentative === undefined || outcome.confidence > tentative.outcome.confidence)) {
-          tentative = { source: tier.source, outcome };
+        if (
+          outcome.confidence >= this.settings.reviewThreshold &&
+          (doubtful === undefined || outcome.confidence > doubtful.confidence)
+        ) {
+          doubtful = outcome;
         }
-        step.reasonForFallback = outcome.confidence >= this.settings.reviewThreshold ? 'uncertain_match' : 'low_confidence';
+        step.reasonForFallback =
+          outcome.confidence >= this.settings.reviewThreshold ? 'uncertain_match' : 'low_confidence';
         continue;
       }
 
@@ -128,7 +158,14 @@ export class ResolutionChain {
           step.reasonForFallback = 'transient_retries_exhausted';
           continue;
         }
-        return { kind: 'retry', source: tier.source, reason: outcome.detail, counter: null, waitMs: guarded.circuitWaitMs(), steps };
+        return {
+          kind: 'retry',
+          source: tier.source,
+          reason: outcome.detail,
+          counter: null,
+          waitMs: guarded.circuitWaitMs(),
+          steps,
+        };
       }
       if (outcome.kind === 'transient' || outcome.kind === 'blocked') {
         const counter = outcome.kind === 'blocked' ? `${tier.source}.blocked` : tier.source;
@@ -143,7 +180,14 @@ export class ResolutionChain {
           continue;
         }
         const waitMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
-        return { kind: 'retry', source: tier.source, reason: outcome.reason, counter, ...(waitMs === undefined ? {} : { waitMs }), steps };
+        return {
+          kind: 'retry',
+          source: tier.source,
+          reason: outcome.reason,
+          counter,
+          ...(waitMs === undefined ? {} : { waitMs }),
+          steps,
+        };
       }
 
       switch (outcome.kind) {
@@ -165,11 +209,12 @@ export class ResolutionChain {
       }
     }
 
-    if (tentative !== undefined) {
-      const { source, outcome } = tentative;
-      const importType = this.sources.get(source)?.source.importType ?? 'minimal';
-      const reason: ReviewReason = outcome.candidates.filter((c) => c.confidence >= this.settings.reviewThreshold).length > 1 ? 'ambiguous' : 'low_confidence';
-      return { kind: 'resolved', source, importType, movie: outcome.movie, confidence: outcome.confidence, strategy: outcome.strategy, review: { reason, candidates }, steps };
+    // A match below the accept threshold (or one of two close candidates) is not stored as
+    // certain: the film stays a stub and its candidates wait for a curator.
+    if (doubtful !== undefined) {
+      const close =
+        doubtful.candidates.filter((c) => c.confidence >= this.settings.reviewThreshold).length > 1;
+      return { kind: 'stub', review: { reason: close ? 'ambiguous' : 'low_confidence', candidates }, steps };
     }
     return { kind: 'stub', review: { reason: 'all_sources_failed', candidates }, steps };
   }

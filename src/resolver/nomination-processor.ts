@@ -138,7 +138,7 @@ export class NominationProcessor {
         ...(result.kind === 'resolved'
           ? { resolved: { source: result.source, importType: result.importType, movie: result.movie, confidence: result.confidence, strategy: result.strategy } }
           : {}),
-        ...(result.review === undefined ? {} : { review: result.review }),
+        ...(result.kind === 'stub' ? { review: result.review } : {}),
         steps: result.steps,
         origin: context.origin,
       },

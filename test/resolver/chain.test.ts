@@ -246,18 +246,14 @@ describe('ResolutionChain', () => {
     expect(imdb.calls).toBe(0);
   });
 
-  it('when a match is uncertain and nothing better comes, then the best is kept and sent to review', async () => {
+  it('when a match is uncertain and nothing better comes, then the film stays a stub and its candidates go to review', async () => {
     const result = await chainOf([
       scripted('tmdb', [found('tmdb', 0.68, false)]),
       scripted('omdb', [notFound]),
       scripted('imdb', [notFound]),
     ]).resolve(query, { critical: false, attempt: 1 });
-    expect(result).toMatchObject({
-      kind: 'resolved',
-      source: 'tmdb',
-      confidence: 0.68,
-      review: { reason: 'low_confidence' },
-    });
+    // Below the accept threshold nothing is stored as full or minimal: a stub with its candidates for a curator.
+    expect(result).toMatchObject({ kind: 'stub', review: { reason: 'low_confidence' } });
   });
 
   it('when a later tier is certain after an uncertain one, then the certain one wins without review', async () => {
@@ -267,7 +263,7 @@ describe('ResolutionChain', () => {
       scripted('imdb', [found('imdb', 1)]),
     ]).resolve(query, { critical: false, attempt: 1 });
     expect(result).toMatchObject({ kind: 'resolved', source: 'imdb' });
-    expect(result.kind === 'resolved' && result.review).toBeUndefined();
+    expect(result.kind === 'resolved' && result.confidence).toBe(1);
   });
 
   it('when concurrent nominations ask for the same film, then the source is called once', async () => {
