@@ -5,6 +5,8 @@ import { startConsumerRunner, type ConsumerRunner } from './consumer/consumer-ru
 import type { MessageHandler } from './consumer/disposition.js';
 import { startEnrichmentScheduler } from './enrichment/enrichment-scheduler.js';
 import { createEnrichmentDeps } from './enrichment/open-enrichment.js';
+import { FestivalResolverError } from './errors.js';
+import { startDependencyMonitor } from './http/dependency-monitor.js';
 import { HealthState } from './http/health-state.js';
 import { startOpsServer, type OpsServer } from './http/server.js';
 import { AvroCodec, createSchemaRegistry } from './kafka/avro-codec.js';
@@ -44,6 +46,10 @@ export interface ServiceOptions {
   housekeeping?: boolean;
 }
 
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The variable an operator fixes when a source rejects its key. */
 function keyVariables(config: Config): Record<'tmdb' | 'omdb' | 'imdb', string> {
   const tmdb = config.sources.tmdb.readToken ? 'TMDB_READ_TOKEN' : config.sources.tmdb.apiKey ? 'TMDB_API_KEY' : 'TMDB_READ_TOKEN (or TMDB_API_KEY)';
@@ -70,12 +76,16 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     const ops = options.opsServer === false ? undefined : await startOpsServer({ port: config.http.port, registry, health, logger });
     if (ops) closers.push({ name: 'ops server', close: () => ops.close() });
 
-    const mongo = await connectMongo(config.mongo);
+    const mongo = await connectMongo(config.mongo).catch((error: unknown) => {
+      throw new FestivalResolverError('MONGO_UNAVAILABLE', `${describe(error)}; check MONGODB_URI`, { cause: error });
+    });
     closers.push({ name: 'mongo', close: () => mongo.close() });
     await ensureIndexes(mongo.db);
 
     const kafka = createKafka(config.kafka, { logger });
-    await ensureTopics(kafka, serviceTopics(config.kafka), logger);
+    await ensureTopics(kafka, serviceTopics(config.kafka), logger).catch((error: unknown) => {
+      throw new FestivalResolverError('KAFKA_UNAVAILABLE', `Kafka at ${config.kafka.brokers.join(',')} is unreachable: ${describe(error)}; check KAFKA_BROKERS`, { cause: error });
+    });
     const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), logger.child({ component: 'codec' }));
     await codec.registerAll(config.kafka.topics);
     const producer = createIdempotentProducer(kafka);
@@ -140,6 +150,26 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       const scheduler = startEnrichmentScheduler(enrichment.deps, { intervalMs: config.enrichment.intervalMinutes * 60_000 });
       closers.push({ name: 'enrichment', close: () => scheduler.stop().then(() => enrichment.close()) });
     }
+
+    const kafkaProbe = kafka.admin();
+    const monitor = startDependencyMonitor({
+      health,
+      logger,
+      checks: [
+        {
+          name: 'kafka',
+          code: 'KAFKA_UNAVAILABLE',
+          variable: 'KAFKA_BROKERS',
+          probe: async () => {
+            await kafkaProbe.connect();
+            await kafkaProbe.describeCluster();
+          },
+        },
+        { name: 'mongodb', code: 'MONGO_UNAVAILABLE', variable: 'MONGODB_URI', probe: () => mongo.ping() },
+      ],
+    });
+    closers.push({ name: 'dependency monitor', close: async () => { monitor.stop(); await kafkaProbe.disconnect(); } });
+    await monitor.runOnce();
 
     health.setReady(true);
     log.info({ groupId: config.kafka.groupId, tiers: config.chain.order, concurrency: config.chain.concurrency }, 'resolver started');
