@@ -1,5 +1,5 @@
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { InvalidMessageError } from '../errors.js';
+import { InvalidMessageError, isFestivalResolverError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ResolverMetrics } from '../metrics/metrics.js';
 import { publishDeadLetter } from './dead-letter.js';
@@ -118,6 +118,13 @@ export async function processMessage(
     if (error instanceof InvalidMessageError) {
       // Thrown while reading the bytes (the codec): the message can never be decoded.
       disposition = { kind: 'dead_letter', reason: error.reason, code: 'UNDECODABLE' };
+    } else if (isFestivalResolverError(error) && !error.retryable) {
+      // Delivering it again would fail the same way (a schema the registry refuses…).
+      logger.error(
+        { err: error, ...coordinates, code: error.code },
+        'handler failed with an error that retrying cannot fix',
+      );
+      disposition = { kind: 'dead_letter', reason: error.message, code: error.code };
     } else {
       logger.error(
         { err: error, ...coordinates, attempt },

@@ -115,7 +115,7 @@ export class NominationProcessor {
       }
       case 'auth_failed': {
         const variable = this.deps.keyVariables?.[result.source] ?? `the ${result.source} key variable`;
-        const reason = `UPSTREAM_AUTH_FAILED: ${result.source} rejected the API key (${result.reason}); fix ${variable} and restart`;
+        const reason = `${result.source} rejected the API key (${result.reason}); fix ${variable} and restart`;
         this.deps.metrics?.upstreamAuthFailures.inc({ source: result.source });
         this.deps.health?.setProblem(`source:${result.source}`, reason);
         this.log.error({ source: result.source, variable, nominationId: nomination.nominationId }, 'upstream auth failure: consumption paused');
