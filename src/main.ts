@@ -87,7 +87,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       throw new FestivalResolverError('KAFKA_UNAVAILABLE', `Kafka at ${config.kafka.brokers.join(',')} is unreachable: ${describe(error)}; check KAFKA_BROKERS`, { cause: error });
     });
     const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), logger.child({ component: 'codec' }));
-    await codec.registerAll(config.kafka.topics);
+    await codec.registerAll(config.kafka.topics).catch((error: unknown) => {
+      if (!(error instanceof FestivalResolverError) || error.code !== 'SCHEMA_REGISTRY_ERROR') throw error;
+      throw new FestivalResolverError('SCHEMA_REGISTRY_ERROR', `${error.message}; check SCHEMA_REGISTRY_URL (${config.schemaRegistry.url})`, { cause: error });
+    });
     const producer = createIdempotentProducer(kafka);
     await producer.connect();
     closers.push({ name: 'producer', close: () => producer.disconnect() });
@@ -140,6 +143,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       intervalMs: config.chain.retry.redriveIntervalMs,
     });
     closers.push({ name: 'park re-driver', close: () => redriver.stop() });
+    // At once: the gauge exists from the start, and what an earlier run parked is looked at.
+    await redriver.runOnce();
 
     const housekeeping: Housekeeping | undefined =
       options.housekeeping === false ? undefined : startHousekeeping({ db: mongo.db, ledger, store, metrics, config, logger });

@@ -106,6 +106,7 @@ export class NominationProcessor {
         if (horizonPassed && this.deps.parking !== undefined) {
           await this.deps.parking.park({ nominationId: nomination.nominationId, source: result.source, reason: result.reason, since: new Date(since), parkedAt: new Date(now), tierAttempts, key: context.key ?? null, value });
           this.deps.metrics?.parked.inc({ source: result.source });
+          this.deps.metrics?.messagesProcessed.inc({ outcome: 'parked' });
           this.log.warn(log, 'transient failures outlived the retry horizon: nomination parked until the source is healthy');
           return { kind: 'done' };
         }
