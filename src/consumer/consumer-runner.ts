@@ -89,12 +89,14 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
   const commitIntervalMs = options.commitIntervalMs ?? 1000;
   // kafkajs has no static membership (group.instance.id), so a restarted process is a new
   // member: the dead one holds its partitions until its session times out. A short session
-  // with a frequent heartbeat bounds that freeze; the rebalance timeout bounds how long a live
-  // member may take to finish its in-flight messages and rejoin.
+  // with a frequent heartbeat bounds that freeze. The rebalance timeout is kept short too: a
+  // process killed while it was joining counts as "joining" until it expires, and the whole
+  // group waits for it; a live member that needs longer to finish its in-flight messages is
+  // dropped from the generation and rejoins (its unfinished messages are delivered again).
   const consumer: Consumer = kafka.consumer({
     sessionTimeout,
     heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
-    rebalanceTimeout: Math.max(30_000, sessionTimeout),
+    rebalanceTimeout: Math.max(10_000, sessionTimeout),
     allowAutoTopicCreation: false,
     ...options.consumerConfig,
     groupId,
