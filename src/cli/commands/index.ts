@@ -3,6 +3,7 @@ import { register as registerEnrich } from './enrich.js';
 import { register as registerBackfill } from './backfill.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerReplayDlq } from './replay-dlq.js';
+import { register as registerReplayParked } from './replay-parked.js';
 import { register as registerReport } from './report.js';
 import { register as registerReview } from './review.js';
 import { register as registerRun } from './run.js';
@@ -21,5 +22,6 @@ export function registerCommands(program: Command): void {
   registerReview(program);
   registerBackfill(program);
   registerReplayDlq(program);
+  registerReplayParked(program);
   registerDemo(program);
 }
