@@ -249,6 +249,12 @@ export function toConfig(e: Env): Config {
   };
 }
 
+/** The variable an operator fixes when a source rejects its key: the one that is configured. */
+export function sourceKeyVariables(config: Config): Record<SourceName, string> {
+  const { tmdb } = config.sources;
+  return { tmdb: tmdb.readToken ? 'TMDB_READ_TOKEN' : tmdb.apiKey ? 'TMDB_API_KEY' : 'TMDB_READ_TOKEN (or TMDB_API_KEY)', omdb: 'OMDB_API_KEY', imdb: 'ZYTE_API_KEY' };
+}
+
 /** Parses process.env (or the given map) into a Config; throws ConfigError on any bad value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   return toConfig(parseEnv(env));

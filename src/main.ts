@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { Config } from './config.js';
+import { sourceKeyVariables, type Config } from './config.js';
 import { readNomination } from './consumer/nomination-input.js';
 import { startConsumerRunner, type ConsumerRunner } from './consumer/consumer-runner.js';
 import type { MessageHandler } from './consumer/disposition.js';
@@ -48,12 +48,6 @@ export interface ServiceOptions {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The variable an operator fixes when a source rejects its key. */
-function keyVariables(config: Config): Record<'tmdb' | 'omdb' | 'imdb', string> {
-  const tmdb = config.sources.tmdb.readToken ? 'TMDB_READ_TOKEN' : config.sources.tmdb.apiKey ? 'TMDB_API_KEY' : 'TMDB_READ_TOKEN (or TMDB_API_KEY)';
-  return { tmdb, omdb: 'OMDB_API_KEY', imdb: 'ZYTE_API_KEY' };
 }
 
 /**
@@ -112,7 +106,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       logger,
       retry: config.chain.retry,
       ...(config.chain.retry.exhaustedPolicy === 'park' ? { parking } : {}),
-      keyVariables: keyVariables(config),
+      keyVariables: sourceKeyVariables(config),
     });
     const handler: MessageHandler = (message, context) =>
       processor.process(message.value, { origin: `${context.topic}/${context.partition}/${context.offset}`, retrySince: context.retrySince, tierAttempts: context.tierAttempts, key: message.key });

@@ -21,6 +21,8 @@ export interface EnrichmentDeps {
   events: EventPublisher;
   metrics?: ResolverMetrics;
   health?: HealthState;
+  /** The variable holding each source's key (sourceKeyVariables), named when a key is rejected. */
+  keyVariables?: Partial<Record<SourceName, string>>;
   logger: Logger;
   /** Movies per pass at most (config.enrichment.maxPerPass). */
   maxPerPass: number;
@@ -77,7 +79,7 @@ export async function enrichStoredMovie(
   let finalKey = movie.key;
   switch (result.kind) {
     case 'auth_failed': {
-      const reason = `${result.source} rejected the API key (${result.reason}); fix its key variable`;
+      const reason = `${result.source} rejected the API key (${result.reason}); fix ${deps.keyVariables?.[result.source] ?? 'its key variable'}`;
       deps.metrics?.upstreamAuthFailures.inc({ source: result.source });
       deps.health?.setProblem(`source:${result.source}`, reason);
       log.error(
