@@ -35,6 +35,15 @@ const nonNegative = z.coerce.number({ message: 'expected a number' }).min(0, 'ex
 const positiveInt = z.coerce.number({ message: 'expected a number' }).int('expected a whole number').min(1, 'expected a whole number >= 1');
 const fraction = z.coerce.number({ message: 'expected a number' }).min(0, 'expected a number in [0, 1]').max(1, 'expected a number in [0, 1]');
 
+const durationUnits = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const duration = z
+  .string()
+  .regex(/^\s*\d+(\.\d+)?\s*[smhd]\s*$/i, 'expected a duration such as 90s, 30m, 6h or 2d')
+  .transform((t) => {
+    const unit = t.trim().slice(-1).toLowerCase() as keyof typeof durationUnits;
+    return Math.round(Number(t.trim().slice(0, -1)) * durationUnits[unit]);
+  });
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -63,6 +72,8 @@ export const envSchema = z.object({
   KAFKA_GROUP_ID: z.string().min(1).default('festival-resolver'),
   KAFKA_CONNECTION_TIMEOUT_MS: positiveInt.default(3000),
   KAFKA_REQUEST_TIMEOUT_MS: positiveInt.default(10000),
+  // Kafka's group.min.session.timeout.ms is 6 s by default: the broker refuses shorter sessions.
+  KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6000, 'expected a whole number >= 6000 (the broker minimum)').default(10000),
   TOPIC_NOMINATIONS: topicName.default('festival.nominations'),
   TOPIC_RESOLVED: topicName.default('movie.resolved'),
   TOPIC_STUB: topicName.default('movie.stub'),
@@ -103,9 +114,11 @@ export const envSchema = z.object({
   TIERS_CRITICAL_ONLY: criticalOnly.default([]),
   MATCH_ACCEPT_THRESHOLD: fraction.default(0.75),
   MATCH_REVIEW_THRESHOLD: fraction.default(0.6),
-  RETRY_MAX_ATTEMPTS: positiveInt.default(8),
+  RETRY_HORIZON: duration.default(6 * 3_600_000),
   RETRY_BASE_DELAY_MS: positiveInt.default(1000),
-  RETRY_EXHAUSTED_POLICY: z.enum(['fall_through', 'dead_letter'], { message: 'expected fall_through or dead_letter' }).default('fall_through'),
+  RETRY_MAX_DELAY_MS: positiveInt.default(300_000),
+  RETRY_EXHAUSTED_POLICY: z.enum(['park', 'fall_through', 'dead_letter'], { message: 'expected park, fall_through or dead_letter' }).default('park'),
+  PARK_REDRIVE_INTERVAL: duration.default(60_000),
   CONSUMER_CONCURRENCY: positiveInt.default(16),
   CACHE_HIT_TTL_DAYS: positiveInt.default(90),
   CACHE_MISS_TTL_HOURS: positiveInt.default(24),
@@ -132,6 +145,7 @@ export interface Config {
     groupId: string;
     connectionTimeoutMs: number;
     requestTimeoutMs: number;
+    sessionTimeoutMs: number;
     partitions: number;
     topics: { nominations: string; resolved: string; stub: string; retry: string; dlq: string };
   };
@@ -151,7 +165,8 @@ export interface Config {
     criticalOnly: SourceName[];
     acceptThreshold: number;
     reviewThreshold: number;
-    retry: { maxAttempts: number; baseDelayMs: number; exhaustedPolicy: 'fall_through' | 'dead_letter' };
+    /** Transient failures are retried per tier until `horizonMs` after the first one; then `exhaustedPolicy`. */
+    retry: { horizonMs: number; baseDelayMs: number; maxDelayMs: number; exhaustedPolicy: 'park' | 'fall_through' | 'dead_letter'; redriveIntervalMs: number };
     concurrency: number;
   };
   cache: { hitTtlDays: number; missTtlHours: number };
@@ -197,6 +212,7 @@ export function toConfig(e: Env): Config {
       groupId: e.KAFKA_GROUP_ID,
       connectionTimeoutMs: e.KAFKA_CONNECTION_TIMEOUT_MS,
       requestTimeoutMs: e.KAFKA_REQUEST_TIMEOUT_MS,
+      sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
       partitions: e.TOPIC_PARTITIONS,
       topics: { nominations: e.TOPIC_NOMINATIONS, resolved: e.TOPIC_RESOLVED, stub: e.TOPIC_STUB, retry: e.TOPIC_RETRY, dlq: e.TOPIC_DLQ },
     },
@@ -231,7 +247,7 @@ export function toConfig(e: Env): Config {
       criticalOnly: e.TIERS_CRITICAL_ONLY,
       acceptThreshold: e.MATCH_ACCEPT_THRESHOLD,
       reviewThreshold: e.MATCH_REVIEW_THRESHOLD,
-      retry: { maxAttempts: e.RETRY_MAX_ATTEMPTS, baseDelayMs: e.RETRY_BASE_DELAY_MS, exhaustedPolicy: e.RETRY_EXHAUSTED_POLICY },
+      retry: { horizonMs: e.RETRY_HORIZON, baseDelayMs: e.RETRY_BASE_DELAY_MS, maxDelayMs: e.RETRY_MAX_DELAY_MS, exhaustedPolicy: e.RETRY_EXHAUSTED_POLICY, redriveIntervalMs: e.PARK_REDRIVE_INTERVAL },
       concurrency: e.CONSUMER_CONCURRENCY,
     },
     cache: { hitTtlDays: e.CACHE_HIT_TTL_DAYS, missTtlHours: e.CACHE_MISS_TTL_HOURS },
@@ -239,6 +255,12 @@ export function toConfig(e: Env): Config {
     enrichment: { enabled: e.ENRICHMENT_ENABLED, intervalMinutes: e.ENRICHMENT_INTERVAL_MINUTES, maxPerPass: e.ENRICHMENT_MAX_PER_PASS },
     console: { enabled: e.CONSOLE_ENABLED, host: e.CONSOLE_HOST, port: e.CONSOLE_PORT, ...(e.CONSOLE_TOKEN === undefined ? {} : { token: e.CONSOLE_TOKEN }) },
   };
+}
+
+/** The variable an operator fixes when a source rejects its key: the one that is configured. */
+export function sourceKeyVariables(config: Config): Record<SourceName, string> {
+  const { tmdb } = config.sources;
+  return { tmdb: tmdb.readToken ? 'TMDB_READ_TOKEN' : tmdb.apiKey ? 'TMDB_API_KEY' : 'TMDB_READ_TOKEN (or TMDB_API_KEY)', omdb: 'OMDB_API_KEY', imdb: 'ZYTE_API_KEY' };
 }
 
 /** Parses process.env (or the given map) into a Config; throws ConfigError on any bad value. */

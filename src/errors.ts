@@ -1,8 +1,10 @@
 /**
- * The closed set of errors the service raises. Adapters throw or return these; only the
- * consumer entry point decides what an error means for a message (next tier, retry later,
- * dead-letter, stop). Upstream lookups return outcomes as data (src/sources/outcome.ts)
- * rather than throwing.
+ * The closed set of errors the service raises (each one is thrown somewhere). Upstream
+ * lookups do not throw: their failures are outcomes as data (src/sources/outcome.ts) that
+ * the chain turns into the consumer's Disposition. `retryable` is read by the consumer entry
+ * point: a retryable error thrown while handling a message (Kafka, MongoDB or the registry
+ * briefly gone) leaves it uncommitted to be delivered again; any other is dead-lettered
+ * with its code.
  */
 export const errorCodes = {
   CONFIG_INVALID: { retryable: false },
@@ -11,14 +13,7 @@ export const errorCodes = {
   SCHEMA_INCOMPATIBLE: { retryable: false },
   KAFKA_UNAVAILABLE: { retryable: true },
   MONGO_UNAVAILABLE: { retryable: true },
-  UPSTREAM_TRANSIENT: { retryable: true },
-  UPSTREAM_AUTH_FAILED: { retryable: false },
-  UPSTREAM_QUOTA_EXHAUSTED: { retryable: false },
-  UPSTREAM_BLOCKED: { retryable: true },
-  UPSTREAM_INVALID_RESPONSE: { retryable: false },
-  BUDGET_EXHAUSTED: { retryable: false },
   STACK_UNAVAILABLE: { retryable: false },
-  TIMEOUT: { retryable: true },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,12 +1,14 @@
 import type { Registry } from 'prom-client';
-import type { Config } from './config.js';
+import { sourceKeyVariables, type Config } from './config.js';
 import { readNomination } from './consumer/nomination-input.js';
 import { startConsumerRunner, type ConsumerRunner } from './consumer/consumer-runner.js';
-import type { Disposition, MessageHandler } from './consumer/disposition.js';
+import type { MessageHandler } from './consumer/disposition.js';
 import { openConsole, type ConsoleServer } from './console/index.js';
 import { enrichMovie } from './enrichment/enrich-movie.js';
 import { startEnrichmentScheduler } from './enrichment/enrichment-scheduler.js';
 import { createEnrichmentDeps } from './enrichment/open-enrichment.js';
+import { FestivalResolverError } from './errors.js';
+import { startDependencyMonitor } from './http/dependency-monitor.js';
 import { HealthState } from './http/health-state.js';
 import { startOpsServer, type OpsServer } from './http/server.js';
 import { AvroCodec, createSchemaRegistry } from './kafka/avro-codec.js';
@@ -20,8 +22,10 @@ import { ensureIndexes } from './persistence/indexes.js';
 import { MongoResolutionStore } from './persistence/mongo-resolution-store.js';
 import { buildChain } from './resolver/build-chain.js';
 import { kafkaEventPublisher } from './resolver/kafka-event-publisher.js';
-import { NominationProcessor, type ProcessResult } from './resolver/nomination-processor.js';
+import { NominationProcessor } from './resolver/nomination-processor.js';
 import { describeEnrichOutcome } from './ops/review/review-actions.js';
+import { startParkRedriver } from './resolver/park-redriver.js';
+import { MongoParkedNominations } from './persistence/parked-nominations.js';
 import { startHousekeeping, type Housekeeping } from './service/housekeeping.js';
 
 /** A running resolver: the consumer, the ops server and the clients it owns. */
@@ -49,17 +53,8 @@ export interface ServiceOptions {
   console?: boolean;
 }
 
-function toDisposition(result: ProcessResult): Disposition {
-  switch (result.kind) {
-    case 'done':
-      return { kind: 'done' };
-    case 'retry':
-      return { kind: 'retry', reason: result.reason, code: 'upstream_transient', source: result.source, delayMs: result.delayMs };
-    case 'dead_letter':
-      return { kind: 'dead_letter', reason: result.reason, code: result.code };
-    case 'pause':
-      return { kind: 'pause', reason: result.reason };
-  }
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -82,14 +77,21 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     const ops = options.opsServer === false ? undefined : await startOpsServer({ port: config.http.port, registry, health, logger });
     if (ops) closers.push({ name: 'ops server', close: () => ops.close() });
 
-    const mongo = await connectMongo(config.mongo);
+    const mongo = await connectMongo(config.mongo).catch((error: unknown) => {
+      throw new FestivalResolverError('MONGO_UNAVAILABLE', `${describe(error)}; check MONGODB_URI`, { cause: error });
+    });
     closers.push({ name: 'mongo', close: () => mongo.close() });
     await ensureIndexes(mongo.db);
 
     const kafka = createKafka(config.kafka, { logger });
-    await ensureTopics(kafka, serviceTopics(config.kafka), logger);
+    await ensureTopics(kafka, serviceTopics(config.kafka), logger).catch((error: unknown) => {
+      throw new FestivalResolverError('KAFKA_UNAVAILABLE', `Kafka at ${config.kafka.brokers.join(',')} is unreachable: ${describe(error)}; check KAFKA_BROKERS`, { cause: error });
+    });
     const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), logger.child({ component: 'codec' }));
-    await codec.registerAll(config.kafka.topics);
+    await codec.registerAll(config.kafka.topics).catch((error: unknown) => {
+      if (!(error instanceof FestivalResolverError) || error.code !== 'SCHEMA_REGISTRY_ERROR') throw error;
+      throw new FestivalResolverError('SCHEMA_REGISTRY_ERROR', `${error.message}; check SCHEMA_REGISTRY_URL (${config.schemaRegistry.url})`, { cause: error });
+    });
     const producer = createIdempotentProducer(kafka);
     await producer.connect();
     closers.push({ name: 'producer', close: () => producer.disconnect() });
@@ -100,23 +102,21 @@ export async function startService(config: Config, options: ServiceOptions): Pro
 
     const store = new MongoResolutionStore(mongo.db);
     const events = kafkaEventPublisher(producer, codec, config.kafka.topics);
+    const parking = new MongoParkedNominations(mongo.db);
     const processor = new NominationProcessor({
-      readNomination: async (value) => {
-        const input = await readNomination(codec, value);
-        if (input.ok) return input;
-        const { disposition } = input;
-        return { ok: false, reason: 'reason' in disposition ? disposition.reason : 'invalid message', code: disposition.kind === 'dead_letter' ? disposition.code : 'INVALID_MESSAGE' };
-      },
+      readNomination: (value) => readNomination(codec, value),
       chain,
       store,
       events,
       metrics,
       health,
       logger,
-      retry: { maxAttempts: config.chain.retry.maxAttempts, baseDelayMs: config.chain.retry.baseDelayMs },
+      retry: config.chain.retry,
+      ...(config.chain.retry.exhaustedPolicy === 'park' ? { parking } : {}),
+      keyVariables: sourceKeyVariables(config),
     });
-    const handler: MessageHandler = async (message, context) =>
-      toDisposition(await processor.process(message.value, { attempt: context.attempt, origin: `${context.topic}/${context.partition}/${context.offset}` }));
+    const handler: MessageHandler = (message, context) =>
+      processor.process(message.value, { origin: `${context.topic}/${context.partition}/${context.offset}`, retrySince: context.retrySince, tierAttempts: context.tierAttempts, key: message.key });
 
     const consumer = await startConsumerRunner({
       kafka,
@@ -127,10 +127,25 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       logger,
       metrics,
       health,
-      retry: config.chain.retry,
+      retry: { baseDelayMs: config.chain.retry.baseDelayMs, maxDelayMs: config.chain.retry.maxDelayMs },
       producer,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
     });
     closers.push({ name: 'consumer', close: () => consumer.stop() });
+
+    const redriver = startParkRedriver({
+      parking,
+      sources: built.guarded,
+      republish: async (key, value) => {
+        await producer.send({ topic: config.kafka.topics.nominations, acks: -1, messages: [{ key, value }] });
+      },
+      metrics,
+      logger,
+      intervalMs: config.chain.retry.redriveIntervalMs,
+    });
+    closers.push({ name: 'park re-driver', close: () => redriver.stop() });
+    // At once: the gauge exists from the start, and what an earlier run parked is looked at.
+    await redriver.runOnce();
 
     const housekeeping: Housekeeping | undefined =
       options.housekeeping === false ? undefined : startHousekeeping({ db: mongo.db, ledger, store, metrics, config, logger });
@@ -153,6 +168,26 @@ export async function startService(config: Config, options: ServiceOptions): Pro
           })
         : undefined;
     if (consoleServer) closers.push({ name: 'console', close: () => consoleServer.close() });
+
+    const kafkaProbe = kafka.admin();
+    const monitor = startDependencyMonitor({
+      health,
+      logger,
+      checks: [
+        {
+          name: 'kafka',
+          code: 'KAFKA_UNAVAILABLE',
+          variable: 'KAFKA_BROKERS',
+          probe: async () => {
+            await kafkaProbe.connect();
+            await kafkaProbe.describeCluster();
+          },
+        },
+        { name: 'mongodb', code: 'MONGO_UNAVAILABLE', variable: 'MONGODB_URI', probe: () => mongo.ping() },
+      ],
+    });
+    closers.push({ name: 'dependency monitor', close: async () => { monitor.stop(); await kafkaProbe.disconnect(); } });
+    await monitor.runOnce();
 
     health.setReady(true);
     log.info({ groupId: config.kafka.groupId, tiers: config.chain.order, concurrency: config.chain.concurrency }, 'resolver started');

@@ -10,6 +10,8 @@ export interface BatchControls {
   heartbeat: () => Promise<void>;
   isRunning: () => boolean;
   isStale: () => boolean;
+  /** Commits the resolved offsets when kafkajs's autoCommitInterval has passed. */
+  commitOffsetsIfNecessary: () => Promise<void>;
 }
 
 /** One fetched batch: one topic-partition, messages in offset order. */
@@ -20,7 +22,16 @@ export interface FetchedBatch {
 }
 
 export interface BatchProcessorDeps {
-  processOne: (message: KafkaMessage, at: Coordinates, signal: AbortSignal) => Promise<MessageResult>;
+  /**
+   * Handles one message. `mayStart` is asked again once the message holds a concurrency slot:
+   * a message that waited for a slot while the runner began to stop must not start.
+   */
+  processOne: (
+    message: KafkaMessage,
+    at: Coordinates,
+    signal: AbortSignal,
+    mayStart: () => boolean,
+  ) => Promise<MessageResult>;
   /** True once the runner stops or pauses: start no new message. */
   shouldStop: () => boolean;
   /** Aborted when the runner starts stopping. */
@@ -30,6 +41,8 @@ export interface BatchProcessorDeps {
   /** Offsets of this partition already done but not yet committed (from an earlier fetch). */
   doneOffsets: Set<string>;
   heartbeatIntervalMs: number;
+  /** How often resolved offsets are committed while the batch runs (kafkajs autoCommitInterval). */
+  commitIntervalMs: number;
   logger: Logger;
 }
 
@@ -104,18 +117,30 @@ export async function processBatch(
 
   const stopNew = () =>
     abort.signal.aborted || deps.shouldStop() || !controls.isRunning() || controls.isStale();
-  const ticker = setInterval(() => {
-    // A seek or a lost partition makes the batch stale; stopping does not abort running handlers.
-    if (controls.isStale()) abort.abort();
-    controls.heartbeat().catch((error: unknown) => {
-      // A rebalance is under way: finish what runs, start nothing, let kafkajs rejoin.
-      deps.logger.debug(
-        { topic, partition, detail: error instanceof Error ? error.message : String(error) },
-        'heartbeat failed during a batch; stopping the batch',
-      );
-      abort.abort();
-    });
-  }, deps.heartbeatIntervalMs);
+  const ticker = setInterval(
+    () => {
+      // A seek or a lost partition makes the batch stale; stopping does not abort running handlers.
+      if (controls.isStale()) abort.abort();
+      // Offsets of finished messages are committed while the batch runs, not only at its end, so
+      // that a crash redelivers little more than what was in flight.
+      if (!abort.signal.aborted)
+        controls.commitOffsetsIfNecessary().catch((error: unknown) => {
+          deps.logger.debug(
+            { topic, partition, detail: error instanceof Error ? error.message : String(error) },
+            'offset commit during a batch failed; the next one carries it',
+          );
+        });
+      controls.heartbeat().catch((error: unknown) => {
+        // A rebalance is under way: finish what runs, start nothing, let kafkajs rejoin.
+        deps.logger.debug(
+          { topic, partition, detail: error instanceof Error ? error.message : String(error) },
+          'heartbeat failed during a batch; stopping the batch',
+        );
+        abort.abort();
+      });
+    },
+    Math.min(deps.heartbeatIntervalMs, deps.commitIntervalMs),
+  );
 
   let closed = false;
   const markDone = (index: number, offset: string) => {
@@ -141,7 +166,9 @@ export async function processBatch(
         message,
         { topic, partition, offset: message.offset },
         abort.signal,
+        () => !stopNew(),
       );
+      if (result.kind === 'not_started') return;
       if (result.kind === 'done') {
         markDone(index, message.offset);
         continue;

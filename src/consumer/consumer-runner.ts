@@ -43,6 +43,13 @@ export interface ConsumerRunnerOptions {
   lagIntervalMs?: number;
   /** Backoff after an unexpected error, doubling per consecutive failure (default 1 s … 30 s). */
   failureBackoff?: { baseMs: number; maxMs: number };
+  /**
+   * Default 10 s: how long the group waits for a member that stopped heartbeating (a crashed
+   * process) before its partitions move. The heartbeat runs at a tenth of it.
+   */
+  sessionTimeoutMs?: number;
+  /** Default 1 s: how often offsets of finished messages are committed while a batch runs. */
+  commitIntervalMs?: number;
   /** kafkajs consumer settings to override (session timeout, max wait…). */
   consumerConfig?: Partial<Omit<ConsumerConfig, 'groupId'>>;
 }
@@ -78,9 +85,18 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
   const backoff = options.failureBackoff ?? { baseMs: 1000, maxMs: 30_000 };
   const subscribed = [topics.input, topics.retry];
 
+  const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+  const commitIntervalMs = options.commitIntervalMs ?? 1000;
+  // kafkajs has no static membership (group.instance.id), so a restarted process is a new
+  // member: the dead one holds its partitions until its session times out. A short session
+  // with a frequent heartbeat bounds that freeze. The rebalance timeout is kept short too: a
+  // process killed while it was joining counts as "joining" until it expires, and the whole
+  // group waits for it; a live member that needs longer to finish its in-flight messages is
+  // dropped from the generation and rejoins (its unfinished messages are delivered again).
   const consumer: Consumer = kafka.consumer({
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3000,
+    sessionTimeout,
+    heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
+    rebalanceTimeout: Math.max(10_000, sessionTimeout),
     allowAutoTopicCreation: false,
     ...options.consumerConfig,
     groupId,
@@ -95,7 +111,8 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
   const timers = new Set<NodeJS.Timeout>();
   const failures = new Map<string, number>();
   const doneOffsets = new Map<string, Set<string>>();
-  const heartbeatIntervalMs = options.consumerConfig?.heartbeatInterval ?? 3000;
+  const heartbeatIntervalMs =
+    options.consumerConfig?.heartbeatInterval ?? Math.max(500, Math.floor(sessionTimeout / 10));
 
   const deps: MessageProcessorDeps = {
     topics,
@@ -151,6 +168,7 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
     await consumer.subscribe({ topics: subscribed, fromBeginning: options.fromBeginning ?? true });
     await consumer.run({
       eachBatchAutoResolve: false,
+      autoCommitInterval: commitIntervalMs,
       partitionsConsumedConcurrently:
         options.partitionsConsumedConcurrently ?? Math.min(options.concurrency, 16),
       eachBatch: async (payload) => {
@@ -165,10 +183,11 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
             heartbeat: () => payload.heartbeat(),
             isRunning: () => payload.isRunning(),
             isStale: () => payload.isStale(),
+            commitOffsetsIfNecessary: () => payload.commitOffsetsIfNecessary(),
           },
           {
-            processOne: async (message, at, signal) => {
-              const result = await processMessage(deps, message, at, signal);
+            processOne: async (message, at, signal, mayStart) => {
+              const result = await processMessage(deps, message, at, signal, mayStart);
               if (result.kind === 'paused') pauseAll(result.reason, at);
               return result;
             },
@@ -177,6 +196,7 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
             drainDeadline: () => drainDeadline,
             doneOffsets: done,
             heartbeatIntervalMs,
+            commitIntervalMs,
             logger,
           },
         );
@@ -223,7 +243,10 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
     stopped ??= (async () => {
       const drainMs = stopOptions.drainTimeoutMs ?? drainTimeoutMs;
       drainDeadline = Date.now() + drainMs;
+      // Fetch nothing more and start nothing more: running batches see the abort before each
+      // message and again once a message holds a slot.
       stopping.abort();
+      consumer.pause(subscribed.map((topic) => ({ topic })));
       for (const timer of timers) clearTimeout(timer);
       lag?.stop();
       logger.info({ drainTimeoutMs: drainMs }, 'consumer stopping: draining in-flight messages');

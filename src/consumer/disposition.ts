@@ -15,6 +15,10 @@ export type Disposition =
       source?: string;
       /** Delay before the next attempt; default: the runner's growing delay for this attempt. */
       delayMs?: number;
+      /** Epoch ms of the first transient failure (kept across passes; default: this one). */
+      since?: number;
+      /** Transient failures per tier after this pass (default: unchanged). */
+      tierAttempts?: Readonly<Record<string, number>>;
     }
   | {
       kind: 'dead_letter';
@@ -35,7 +39,13 @@ export const done = (): Disposition => ({ kind: 'done' });
 
 export function retry(
   reason: string,
-  options: { code?: string; source?: string; delayMs?: number } = {},
+  options: {
+    code?: string;
+    source?: string;
+    delayMs?: number;
+    since?: number;
+    tierAttempts?: Record<string, number>;
+  } = {},
 ): Disposition {
   return { kind: 'retry', reason, ...options };
 }
@@ -66,9 +76,14 @@ export interface MessageContext {
   originalTopic: string;
   /** 1 on first delivery; 1 + the x-retry-attempt header for a message from the retry topic. */
   attempt: number;
-  maxAttempts: number;
-  /** True when this is the last attempt: a retry disposition would be dead-lettered instead. */
+  /** The runner's cap on passes, when it has one (RetryPolicy.maxAttempts). */
+  maxAttempts?: number;
+  /** True when this is the last attempt under that cap: a retry disposition would be dead-lettered instead. */
   attemptsExhausted: boolean;
+  /** Epoch ms of the message's first transient failure (x-retry-since), null on a first delivery. */
+  retrySince: number | null;
+  /** Transient failures per tier so far (x-retry-tiers). */
+  tierAttempts: Readonly<Record<string, number>>;
   /** Headers decoded as UTF-8 strings. */
   headers: Record<string, string>;
   /** Aborted when the runner stops or loses the partition; long work may give up early. */

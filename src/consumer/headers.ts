@@ -5,6 +5,10 @@ export const headerNames = {
   retryAttempt: 'x-retry-attempt',
   retryNotBefore: 'x-retry-not-before',
   retryReason: 'x-retry-reason',
+  /** Epoch ms of the first transient failure: the retry horizon runs from it. */
+  retrySince: 'x-retry-since',
+  /** Transient failures counted per tier, `tmdb=3,imdb.blocked=1`. */
+  retryTiers: 'x-retry-tiers',
   originalTopic: 'x-original-topic',
   originalPartition: 'x-original-partition',
   originalOffset: 'x-original-offset',

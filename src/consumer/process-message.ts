@@ -1,5 +1,5 @@
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { InvalidMessageError } from '../errors.js';
+import { InvalidMessageError, isFestivalResolverError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ResolverMetrics } from '../metrics/metrics.js';
 import { publishDeadLetter } from './dead-letter.js';
@@ -26,10 +26,12 @@ export type ConsumerMetrics = Pick<
  * - done: handled and any retry/dead-letter copy acknowledged; its offset may be committed;
  * - failed: unexpected error; not committed, delivered again;
  * - paused: the handler asked to stop consuming; not committed;
- * - deferred: a retry copy not due yet; not handled, delivered again when due.
+ * - deferred: a retry copy not due yet; not handled, delivered again when due;
+ * - not_started: the runner stopped or paused while it waited for a slot; delivered again.
  */
 export type MessageResult =
   | { kind: 'done' }
+  | { kind: 'not_started' }
   | { kind: 'failed' }
   | { kind: 'paused'; reason: string }
   | { kind: 'deferred'; dueAt: number };
@@ -53,6 +55,8 @@ function firstDelivery(at: Coordinates): RetryState {
   return {
     retries: 0,
     notBefore: 0,
+    since: null,
+    tierAttempts: {},
     originalTopic: at.topic,
     originalPartition: at.partition,
     originalOffset: at.offset,
@@ -69,6 +73,7 @@ export async function processMessage(
   message: KafkaMessage,
   at: Coordinates,
   signal: AbortSignal,
+  mayStart: () => boolean = () => true,
 ): Promise<MessageResult> {
   const { topics, logger } = deps;
   const headers = decodeHeaders(message.headers);
@@ -92,20 +97,34 @@ export async function processMessage(
     ...coordinates,
     originalTopic: state.originalTopic,
     attempt,
-    maxAttempts,
-    attemptsExhausted: attempt >= maxAttempts,
+    ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    attemptsExhausted: maxAttempts !== undefined && attempt >= maxAttempts,
+    retrySince: state.since ?? null,
+    tierAttempts: state.tierAttempts ?? {},
     headers,
     signal,
   };
   const inbound = { key: message.key ?? null, value: message.value ?? null, timestamp: message.timestamp };
 
-  let disposition: Disposition;
+  let disposition: Disposition | null;
   try {
-    disposition = await deps.slots.run(() => deps.handler(inbound, context));
+    disposition = await deps.slots.run(async () => {
+      // Checked once the slot is held: nothing starts after a stop or a pause.
+      if (!mayStart()) return null;
+      logger.debug({ ...coordinates, attempt }, 'message handling started');
+      return deps.handler(inbound, context);
+    });
   } catch (error) {
     if (error instanceof InvalidMessageError) {
       // Thrown while reading the bytes (the codec): the message can never be decoded.
       disposition = { kind: 'dead_letter', reason: error.reason, code: 'UNDECODABLE' };
+    } else if (isFestivalResolverError(error) && !error.retryable) {
+      // Delivering it again would fail the same way (a schema the registry refuses…).
+      logger.error(
+        { err: error, ...coordinates, code: error.code },
+        'handler failed with an error that retrying cannot fix',
+      );
+      disposition = { kind: 'dead_letter', reason: error.message, code: error.code };
     } else {
       logger.error(
         { err: error, ...coordinates, attempt },
@@ -115,6 +134,8 @@ export async function processMessage(
       return { kind: 'failed' };
     }
   }
+
+  if (disposition === null) return { kind: 'not_started' };
 
   if (disposition.kind === 'retry' && context.attemptsExhausted) {
     // The handler should have decided what exhaustion means; never loop forever.
@@ -143,6 +164,8 @@ export async function processMessage(
           reason: disposition.reason,
           delayMs,
           now: deps.now(),
+          ...(disposition.since === undefined ? {} : { since: disposition.since }),
+          ...(disposition.tierAttempts === undefined ? {} : { tierAttempts: disposition.tierAttempts }),
         });
         logger.info(
           { ...coordinates, attempt, delayMs, reason: disposition.reason },

@@ -1,4 +1,5 @@
 import type { Producer } from 'kafkajs';
+import { backoffDelayMs } from '../backoff.js';
 import { headerNames, headerValue } from './headers.js';
 
 /**
@@ -11,7 +12,8 @@ import { headerNames, headerValue } from './headers.js';
 
 /** The retry settings of the runner (Config['chain'].retry plus a cap on the delay). */
 export interface RetryPolicy {
-  maxAttempts: number;
+  /** A cap on passes through the retry topic; none when the handler decides (the resolver's horizon). */
+  maxAttempts?: number;
   baseDelayMs: number;
   /** Cap on one delay (default 5 minutes). */
   maxDelayMs?: number;
@@ -19,18 +21,17 @@ export interface RetryPolicy {
 
 export const defaultMaxRetryDelayMs = 5 * 60_000;
 
-/**
- * base × 2^(attempt-1), capped, with "equal jitter" (half fixed, half random) so that a
- * burst of failures does not come back as a burst.
- */
+/** The runner's delay when the handler names none: the service's one backoff policy. */
 export function retryDelayMs(
   attempt: number,
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): number {
-  const cap = policy.maxDelayMs ?? defaultMaxRetryDelayMs;
-  const exponential = Math.min(cap, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exponential / 2 + (random() * exponential) / 2);
+  return backoffDelayMs(
+    attempt,
+    { baseDelayMs: policy.baseDelayMs, maxDelayMs: policy.maxDelayMs ?? defaultMaxRetryDelayMs },
+    { random },
+  );
 }
 
 /** The retry state of a consumed message: 0 retries and no delay for an input message. */
@@ -39,6 +40,10 @@ export interface RetryState {
   retries: number;
   /** Epoch ms before which it should not be handled (x-retry-not-before), 0 when absent. */
   notBefore: number;
+  /** Epoch ms of the first transient failure (x-retry-since), null on a first delivery. */
+  since?: number | null;
+  /** Transient failures per tier so far (x-retry-tiers). */
+  tierAttempts?: Record<string, number>;
   /** Coordinates where it first arrived (kept across retries for the dead-letter headers). */
   originalTopic: string;
   originalPartition: number;
@@ -57,11 +62,33 @@ export interface Coordinates {
   offset: string;
 }
 
+/** `tmdb=3,imdb.blocked=1` → { tmdb: 3, 'imdb.blocked': 1 }; malformed parts are dropped. */
+export function parseTierAttempts(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (text ?? '').split(',')) {
+    const [name, count] = part.split('=');
+    if (name === undefined || !/^[a-z][a-z0-9._]{0,40}$/.test(name)) continue;
+    const n = nonNegativeInt(count);
+    if (n > 0) out[name] = n;
+  }
+  return out;
+}
+
+export function formatTierAttempts(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name}=${n}`)
+    .join(',');
+}
+
 export function readRetryState(headers: Record<string, string>, consumed: Coordinates): RetryState {
   const fromRetry = headers[headerNames.originalTopic] !== undefined;
+  const since = nonNegativeInt(headers[headerNames.retrySince]);
   return {
     retries: nonNegativeInt(headers[headerNames.retryAttempt]),
     notBefore: nonNegativeInt(headers[headerNames.retryNotBefore]),
+    since: since > 0 ? since : null,
+    tierAttempts: parseTierAttempts(headers[headerNames.retryTiers]),
     originalTopic: headers[headerNames.originalTopic] ?? consumed.topic,
     originalPartition: fromRetry
       ? nonNegativeInt(headers[headerNames.originalPartition])
@@ -80,6 +107,9 @@ export interface RetryCopy {
   reason: string;
   delayMs: number;
   now: number;
+  /** The handler's updated retry state; by default the first failure is now and the counts stay. */
+  since?: number;
+  tierAttempts?: Readonly<Record<string, number>>;
 }
 
 export function retryHeaders(copy: RetryCopy): Record<string, string> {
@@ -88,6 +118,8 @@ export function retryHeaders(copy: RetryCopy): Record<string, string> {
     [headerNames.retryAttempt]: String(copy.state.retries + 1),
     [headerNames.retryNotBefore]: String(copy.now + copy.delayMs),
     [headerNames.retryReason]: headerValue(copy.reason),
+    [headerNames.retrySince]: String(copy.since ?? copy.state.since ?? copy.now),
+    [headerNames.retryTiers]: formatTierAttempts(copy.tierAttempts ?? copy.state.tierAttempts ?? {}),
     [headerNames.originalTopic]: copy.state.originalTopic,
     [headerNames.originalPartition]: String(copy.state.originalPartition),
     [headerNames.originalOffset]: copy.state.originalOffset,

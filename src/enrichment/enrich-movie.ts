@@ -21,6 +21,8 @@ export interface EnrichmentDeps {
   events: EventPublisher;
   metrics?: ResolverMetrics;
   health?: HealthState;
+  /** The variable holding each source's key (sourceKeyVariables), named when a key is rejected. */
+  keyVariables?: Partial<Record<SourceName, string>>;
   logger: Logger;
   /** Movies per pass at most (config.enrichment.maxPerPass). */
   maxPerPass: number;
@@ -77,7 +79,7 @@ export async function enrichStoredMovie(
   let finalKey = movie.key;
   switch (result.kind) {
     case 'auth_failed': {
-      const reason = `${result.source} rejected the API key (${result.reason}); fix its key variable`;
+      const reason = `${result.source} rejected the API key (${result.reason}); fix ${deps.keyVariables?.[result.source] ?? 'its key variable'}`;
       deps.metrics?.upstreamAuthFailures.inc({ source: result.source });
       deps.health?.setProblem(`source:${result.source}`, reason);
       log.error(
@@ -88,11 +90,23 @@ export async function enrichStoredMovie(
       break;
     }
     case 'retry':
-    case 'dead_letter':
       outcome = { kind: 'failed', movieKey: movie.key, reason: `${result.source}: ${result.reason}` };
       break;
     case 'stub':
-      outcome = { kind: 'unchanged', movieKey: movie.key, reason: 'all_sources_failed' };
+      // A doubtful match stays a stub; the curator sees its candidates in the review queue.
+      if (result.review.reason !== 'all_sources_failed' && !options.curated)
+        await store.review.open({
+          movieKey: movie.key,
+          reason: result.review.reason,
+          candidates: result.review.candidates,
+          nominationIds: nominations.map((n) => n.nominationId),
+          now,
+        });
+      outcome = {
+        kind: 'unchanged',
+        movieKey: movie.key,
+        reason: result.review.reason === 'all_sources_failed' ? 'all_sources_failed' : 'uncertain_match',
+      };
       break;
     case 'resolved': {
       if (options.curated && !matchesCuratorIds(movie, result.movie)) {
@@ -149,15 +163,7 @@ async function writeResolved(
   if (upsert.previousKey !== undefined) await store.nominations.relinkMovie(upsert.previousKey, doc.key, now);
 
   if (!options.curated) {
-    if (result.review !== undefined) {
-      await store.review.open({
-        movieKey: doc.key,
-        reason: result.review.reason,
-        candidates: result.review.candidates,
-        nominationIds: nominations.map((n) => n.nominationId),
-        now,
-      });
-    } else if (doc.importType !== 'stub') {
+    if (doc.importType !== 'stub') {
       const reviewKey = upsert.previousKey ?? doc.key;
       const open = await store.review.get(reviewKey);
       if (open?.status === 'open' && answeredByUpgrade.has(open.reason)) {
@@ -206,7 +212,7 @@ async function writeResolved(
   return {
     kind: 'unchanged',
     movieKey: doc.key,
-    reason: result.review === undefined ? 'no_better_match' : 'uncertain_match',
+    reason: 'no_better_match',
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import type { Db } from 'mongodb';
-import type { Config } from '../config.js';
+import { sourceKeyVariables, type Config } from '../config.js';
 import type { HealthState } from '../http/health-state.js';
 import { AvroCodec, createSchemaRegistry } from '../kafka/avro-codec.js';
 import { createKafka } from '../kafka/client.js';
@@ -49,6 +49,7 @@ export function createEnrichmentDeps(
     events: parts.events,
     logger: parts.logger,
     maxPerPass: config.enrichment.maxPerPass,
+    keyVariables: sourceKeyVariables(config),
     ...(parts.metrics === undefined ? {} : { metrics: parts.metrics }),
     ...(parts.health === undefined ? {} : { health: parts.health }),
   };

@@ -23,6 +23,8 @@ export interface ResolverMetrics {
   enrichmentUpgrades: Counter<'from' | 'to'>;
   circuitState: Gauge<'source'>;
   upstreamAuthFailures: Counter<'source'>;
+  parked: Counter<'source'>;
+  parkedNominations: Gauge<'source'>;
 }
 
 export function createMetrics(registry: Registry, options: { defaultMetrics?: boolean } = {}): ResolverMetrics {
@@ -113,6 +115,18 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
       name: 'festival_resolver_enrichment_upgrades_total',
       help: 'Movies whose import type the enrichment job improved, by old and new import type.',
       labelNames: ['from', 'to'],
+      registers,
+    }),
+    parked: new Counter({
+      name: 'festival_resolver_parked_total',
+      help: 'Nominations parked because transient failures of a source outlived the retry horizon.',
+      labelNames: ['source'],
+      registers,
+    }),
+    parkedNominations: new Gauge({
+      name: 'festival_resolver_parked_nominations',
+      help: 'Nominations parked now, by the source whose failures parked them; re-driven once it is healthy.',
+      labelNames: ['source'],
       registers,
     }),
     circuitState: new Gauge({

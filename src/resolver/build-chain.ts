@@ -94,8 +94,6 @@ export function buildChain(config: Config, deps: BuildChainDeps): BuiltChain {
     },
     acceptThreshold: config.chain.acceptThreshold,
     reviewThreshold: config.chain.reviewThreshold,
-    maxAttempts: config.chain.retry.maxAttempts,
-    exhaustedPolicy: config.chain.retry.exhaustedPolicy,
   });
   return { chain, guarded, ledger, shutdown: () => guarded.forEach((g) => g.shutdown()) };
 }

@@ -30,35 +30,55 @@ export type ChainResult =
       movie: NormalizedMovie;
       confidence: number;
       strategy: string;
-      review?: { reason: ReviewReason; candidates: CandidateSummary[] };
       steps: TierStep[];
     }
-  | { kind: 'stub'; review: { reason: 'all_sources_failed'; candidates: CandidateSummary[] }; steps: TierStep[] }
-  | { kind: 'retry'; source: SourceName; reason: string; retryAfterMs?: number; steps: TierStep[] }
-  | { kind: 'dead_letter'; source: SourceName; reason: string; steps: TierStep[] }
+  | {
+      kind: 'stub';
+      /** all_sources_failed, or low_confidence / ambiguous when a match below the accept threshold waits for a curator. */
+      review: { reason: ReviewReason; candidates: CandidateSummary[] };
+      steps: TierStep[];
+    }
+  | {
+      kind: 'retry';
+      source: SourceName;
+      reason: string;
+      /**
+       * The per-tier counter this failure adds to (`tmdb`, `imdb.blocked`…), or null when it
+       * spends no attempt: an open circuit, where the message only waits for the breaker.
+       */
+      counter: string | null;
+      /** How long to wait at least: the upstream's Retry-After, or until the breaker may try again. */
+      waitMs?: number;
+      steps: TierStep[];
+    }
   | { kind: 'auth_failed'; source: SourceName; reason: string; steps: TierStep[] };
 
-/** Passes through the chain that may end on a blocked page before the tier is given up. */
+/** Passes that may end on a blocked page before the tier is given up (Zyte charges every blocked fetch). */
 const blockedPageMaxAttempts = 2;
 
 export interface ChainSettings {
   tiers: TierSettings;
   acceptThreshold: number;
   reviewThreshold: number;
-  maxAttempts: number;
-  exhaustedPolicy: 'fall_through' | 'dead_letter';
 }
 
 export interface ResolveOptions {
   critical: boolean;
-  /** 1 for the first delivery, then one more per pass through the retry topic. */
-  attempt: number;
+  /** Transient failures per tier counter on earlier passes (x-retry-tiers); none on a first delivery. */
+  tierAttempts?: Readonly<Record<string, number>>;
+  /**
+   * Move on to the next tier after a transient failure instead of asking for a retry: only
+   * when the operator chose RETRY_EXHAUSTED_POLICY=fall_through and the retry horizon passed.
+   */
+  fallThroughTransient?: boolean;
+  /** Kept for callers that count passes; the chain no longer reads it. */
+  attempt?: number;
 }
 
 /**
  * The tiered fallback chain. "Not found" moves to the next tier; a transient failure asks
- * for a retry instead of downgrading the film (until the retry budget is spent, then the
- * configured policy decides); an auth failure stops the chain so the operator can act.
+ * for a retry of this tier instead of downgrading the film (the processor owns the retry
+ * horizon and what happens after it); an auth failure stops the chain so the operator can act.
  */
 export class ResolutionChain {
   constructor(
@@ -69,16 +89,30 @@ export class ResolutionChain {
   async resolve(query: LookupQuery, options: ResolveOptions): Promise<ChainResult> {
     const steps: TierStep[] = [];
     const candidates: CandidateSummary[] = [];
-    let tentative: { source: SourceName; outcome: Found } | undefined;
+    let doubtful: Found | undefined;
 
     for (const tier of planTiers(this.settings.tiers, options.critical)) {
       if (!tier.run) {
-        steps.push({ source: tier.source, level: tier.level, result: tier.reason, reasonForFallback: `tier_${tier.reason}`, fromCache: false, attempts: [] });
+        steps.push({
+          source: tier.source,
+          level: tier.level,
+          result: tier.reason,
+          reasonForFallback: `tier_${tier.reason}`,
+          fromCache: false,
+          attempts: [],
+        });
         continue;
       }
       const guarded = this.sources.get(tier.source);
       if (guarded === undefined) {
-        steps.push({ source: tier.source, level: tier.level, result: 'not_configured', reasonForFallback: 'tier_not_configured', fromCache: false, attempts: [] });
+        steps.push({
+          source: tier.source,
+          level: tier.level,
+          result: 'not_configured',
+          reasonForFallback: 'tier_not_configured',
+          fromCache: false,
+          attempts: [],
+        });
         continue;
       }
       const outcome = await guarded.lookup(query);
@@ -97,27 +131,63 @@ export class ResolutionChain {
         step.strategy = outcome.strategy;
         candidates.push(...outcome.candidates);
         if (outcome.certain && outcome.confidence >= this.settings.acceptThreshold) {
-          return { kind: 'resolved', source: tier.source, importType: guarded.source.importType, movie: outcome.movie, confidence: outcome.confidence, strategy: outcome.strategy, steps };
+          return {
+            kind: 'resolved',
+            source: tier.source,
+            importType: guarded.source.importType,
+            movie: outcome.movie,
+            confidence: outcome.confidence,
+            strategy: outcome.strategy,
+            steps,
+          };
         }
-        if (outcome.confidence >= this.settings.reviewThreshold && (tentative === undefined || outcome.confidence > tentative.outcome.confidence)) {
-          tentative = { source: tier.source, outcome };
+        if (
+          outcome.confidence >= this.settings.reviewThreshold &&
+          (doubtful === undefined || outcome.confidence > doubtful.confidence)
+        ) {
+          doubtful = outcome;
         }
-        step.reasonForFallback = outcome.confidence >= this.settings.reviewThreshold ? 'uncertain_match' : 'low_confidence';
+        step.reasonForFallback =
+          outcome.confidence >= this.settings.reviewThreshold ? 'uncertain_match' : 'low_confidence';
         continue;
       }
 
-      const transient = outcome.kind === 'transient' || outcome.kind === 'blocked' || (outcome.kind === 'skipped' && outcome.reason === 'circuit_open');
-      if (transient) {
-        const reason = outcome.kind === 'skipped' ? outcome.detail : outcome.reason;
-        // A blocked page (IMDb's bot challenge) is charged by Zyte like any page: retry it once, not for the whole budget.
-        const attemptLimit = outcome.kind === 'blocked' ? Math.min(blockedPageMaxAttempts, this.settings.maxAttempts) : this.settings.maxAttempts;
-        if (options.attempt < attemptLimit) {
-          const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
-          return { kind: 'retry', source: tier.source, reason, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), steps };
+      if (outcome.kind === 'skipped' && outcome.reason === 'circuit_open') {
+        // Spends nothing: the message waits until the breaker lets a request through.
+        if (options.fallThroughTransient === true) {
+          step.reasonForFallback = 'transient_retries_exhausted';
+          continue;
         }
-        if (this.settings.exhaustedPolicy === 'dead_letter') return { kind: 'dead_letter', source: tier.source, reason: `retries exhausted: ${reason}`, steps };
-        step.reasonForFallback = 'transient_retries_exhausted';
-        continue;
+        return {
+          kind: 'retry',
+          source: tier.source,
+          reason: outcome.detail,
+          counter: null,
+          waitMs: guarded.circuitWaitMs(),
+          steps,
+        };
+      }
+      if (outcome.kind === 'transient' || outcome.kind === 'blocked') {
+        const counter = outcome.kind === 'blocked' ? `${tier.source}.blocked` : tier.source;
+        const before = options.tierAttempts?.[counter] ?? 0;
+        if (outcome.kind === 'blocked' && before + 1 >= blockedPageMaxAttempts) {
+          // A page still blocked on its second fetch is given up: each fetch is charged.
+          step.reasonForFallback = 'blocked_page';
+          continue;
+        }
+        if (options.fallThroughTransient === true) {
+          step.reasonForFallback = 'transient_retries_exhausted';
+          continue;
+        }
+        const waitMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
+        return {
+          kind: 'retry',
+          source: tier.source,
+          reason: outcome.reason,
+          counter,
+          ...(waitMs === undefined ? {} : { waitMs }),
+          steps,
+        };
       }
 
       switch (outcome.kind) {
@@ -139,11 +209,12 @@ export class ResolutionChain {
       }
     }
 
-    if (tentative !== undefined) {
-      const { source, outcome } = tentative;
-      const importType = this.sources.get(source)?.source.importType ?? 'minimal';
-      const reason: ReviewReason = outcome.candidates.filter((c) => c.confidence >= this.settings.reviewThreshold).length > 1 ? 'ambiguous' : 'low_confidence';
-      return { kind: 'resolved', source, importType, movie: outcome.movie, confidence: outcome.confidence, strategy: outcome.strategy, review: { reason, candidates }, steps };
+    // A match below the accept threshold (or one of two close candidates) is not stored as
+    // certain: the film stays a stub and its candidates wait for a curator.
+    if (doubtful !== undefined) {
+      const close =
+        doubtful.candidates.filter((c) => c.confidence >= this.settings.reviewThreshold).length > 1;
+      return { kind: 'stub', review: { reason: close ? 'ambiguous' : 'low_confidence', candidates }, steps };
     }
     return { kind: 'stub', review: { reason: 'all_sources_failed', candidates }, steps };
   }

@@ -4,8 +4,9 @@ import { normaliseTitle } from '../domain/matching/index.js';
 import { SingleFlight } from '../domain/single-flight.js';
 import type { Logger } from '../logger.js';
 import type { ResolverMetrics } from '../metrics/metrics.js';
-import type { LookupOutcome } from '../sources/outcome.js';
-import type { LookupQuery, MovieSource } from '../sources/source.js';
+import { isImdbId } from '../domain/nomination.js';
+import type { CandidateSummary, LookupOutcome, UpstreamAttempt } from '../sources/outcome.js';
+import type { LookupContext, LookupQuery, MovieSource } from '../sources/source.js';
 import type { BudgetPort, LookupCachePort } from './ports.js';
 
 /** A source lookup as the chain sees it: an upstream outcome, or a tier skipped before any call. */
@@ -21,6 +22,12 @@ export interface GuardOptions {
   breaker: { errorThresholdPercentage: number; resetTimeoutMs: number; volumeThreshold: number };
   metrics?: ResolverMetrics;
   logger: Logger;
+}
+
+/** One upstream request sequence of a lookup, cached under its own identifier. */
+interface LookupStep {
+  identifier: string;
+  call: (ctx?: LookupContext) => Promise<LookupOutcome>;
 }
 
 /** Thrown inside the breaker so that a transient outcome counts as a failure. */
@@ -43,7 +50,9 @@ export function lookupIdentifier(query: LookupQuery): string {
 export class GuardedSource {
   readonly name: SourceName;
   private readonly flight = new SingleFlight<GuardedOutcome>();
-  private readonly breaker: CircuitBreaker<[LookupQuery], LookupOutcome>;
+  private readonly breaker: CircuitBreaker<[LookupStep], LookupOutcome>;
+  private openedAt = 0;
+  private lastSuccess = 0;
 
   constructor(
     readonly source: MovieSource,
@@ -51,8 +60,8 @@ export class GuardedSource {
   ) {
     this.name = source.name;
     this.breaker = new CircuitBreaker(
-      async (query: LookupQuery) => {
-        const outcome = await source.lookup(query);
+      async (step: LookupStep) => {
+        const outcome = await step.call();
         if (outcome.kind === 'transient') throw new TransientOutcome(outcome);
         return outcome;
       },
@@ -65,7 +74,9 @@ export class GuardedSource {
     );
     const gauge = options.metrics?.circuitState;
     gauge?.set({ source: this.name }, 0);
+    this.breaker.on('success', () => (this.lastSuccess = Date.now()));
     this.breaker.on('open', () => {
+      this.openedAt = Date.now();
       gauge?.set({ source: this.name }, 1);
       options.logger.warn({ source: this.name }, 'circuit opened: source is failing, lookups held back');
     });
@@ -76,53 +87,120 @@ export class GuardedSource {
     return this.flight.run(lookupIdentifier(query), () => this.lookupOnce(query));
   }
 
+  /** How long until an open circuit lets a trial request through (0 when it is closed). */
+  circuitWaitMs(now = Date.now()): number {
+    if (!this.breaker.opened) return 0;
+    return Math.max(1000, this.openedAt + this.options.breaker.resetTimeoutMs - now);
+  }
+
+  /** False while the circuit is open. */
+  get available(): boolean {
+    return !this.breaker.opened;
+  }
+
+  /** Epoch ms of the last answer that was not a transient failure (0: none yet). */
+  get lastSuccessAt(): number {
+    return this.lastSuccess;
+  }
+
   shutdown(): void {
     this.breaker.shutdown();
   }
 
+  /**
+   * By IMDb ID first, then by title when the ID is unknown to the source (the meaning of
+   * MovieSource.lookup), one step at a time so that each step's answer is stored in the cache
+   * the moment it arrives: a crash between the two steps, or after the lookup but before the
+   * nomination is recorded, never pays for the same answer again when the message comes back.
+   */
   private async lookupOnce(query: LookupQuery): Promise<GuardedOutcome> {
-    const identifier = lookupIdentifier(query);
+    const steps: LookupStep[] =
+      query.imdbId !== undefined && isImdbId(query.imdbId)
+        ? [
+            {
+              identifier: query.imdbId,
+              call: (ctx) => this.source.lookupByImdbId(query.imdbId ?? '', query, ctx),
+            },
+            { identifier: `${query.imdbId}:by_title`, call: (ctx) => this.source.lookupByTitle(query, ctx) },
+          ]
+        : [{ identifier: lookupIdentifier(query), call: (ctx) => this.source.lookupByTitle(query, ctx) }];
+    const attempts: UpstreamAttempt[] = [];
+    const candidates: CandidateSummary[] = [];
+    let allCached = true;
+    for (const step of steps) {
+      const outcome = await this.runStep(step);
+      attempts.push(...outcome.attempts);
+      allCached &&= 'fromCache' in outcome && outcome.fromCache === true;
+      if (outcome.kind === 'not_found') {
+        candidates.push(...outcome.candidates);
+        continue;
+      }
+      if (outcome.kind === 'found') return { ...outcome, attempts, fromCache: allCached };
+      return outcome.kind === 'skipped' ? outcome : { ...outcome, attempts };
+    }
+    return { kind: 'not_found', candidates, attempts, fromCache: allCached };
+  }
+
+  /** One upstream step: the cache, else the breaker, the budget and the source; the answer is cached before it is returned. */
+  private async runStep(step: LookupStep): Promise<GuardedOutcome> {
     const { cache, budget, metrics } = this.options;
-    const cached = await cache?.get(this.name, identifier);
+    const cached = await cache?.get(this.name, step.identifier);
     if (cached !== undefined) {
       metrics?.cacheHits.inc({ source: this.name, kind: cached.kind === 'found' ? 'hit' : 'miss' });
-      return cached.kind === 'found' ? { ...cached.outcome, attempts: [], fromCache: true } : { kind: 'not_found', candidates: [], attempts: [], fromCache: true };
+      return cached.kind === 'found'
+        ? { ...cached.outcome, attempts: [], fromCache: true }
+        : { kind: 'not_found', candidates: [], attempts: [], fromCache: true };
     }
     metrics?.cacheMisses.inc({ source: this.name });
 
     if (this.breaker.opened) {
-      return { kind: 'skipped', reason: 'circuit_open', detail: `${this.name} circuit is open after repeated transient failures`, attempts: [] };
+      return {
+        kind: 'skipped',
+        reason: 'circuit_open',
+        detail: `${this.name} circuit is open after repeated transient failures`,
+        attempts: [],
+      };
     }
 
     const price = this.source.costPerRequestUsd;
     const reservedUsd = price * this.options.maxRequestsPerLookup;
-    const reservation = price > 0 && budget !== undefined ? await budget.reserve(this.name, reservedUsd, this.options.maxRequestsPerLookup) : undefined;
+    const reservation =
+      price > 0 && budget !== undefined
+        ? await budget.reserve(this.name, reservedUsd, this.options.maxRequestsPerLookup)
+        : undefined;
     if (reservation !== undefined && !reservation.ok) {
-      return { kind: 'skipped', reason: 'budget_exhausted', detail: `${this.name} ${reservation.period} budget exhausted`, attempts: [] };
+      return {
+        kind: 'skipped',
+        reason: 'budget_exhausted',
+        detail: `${this.name} ${reservation.period} budget exhausted`,
+        attempts: [],
+      };
     }
 
     const started = performance.now();
-    const outcome = await this.fire(query);
+    const outcome = await this.fire(step);
     metrics?.lookupDuration.observe({ source: this.name }, (performance.now() - started) / 1000);
+
+    // Durable before anything uses it: the answer was paid for.
+    if (cache !== undefined) {
+      if (outcome.kind === 'found') await cache.setFound(this.name, step.identifier, outcome);
+      else if (outcome.kind === 'not_found') await cache.setMiss(this.name, step.identifier);
+    }
 
     const charged = outcome.attempts.reduce((sum, a) => sum + a.costUsd, 0);
     if (reservation?.ok === true) await reservation.release(Math.max(0, reservedUsd - charged));
     if (metrics !== undefined) {
       if (charged > 0) metrics.costUsd.inc({ source: this.name }, charged);
-      const strategy = outcome.kind === 'found' ? outcome.strategy : (outcome.attempts.at(-1)?.strategy ?? 'none');
+      const strategy =
+        outcome.kind === 'found' ? outcome.strategy : (outcome.attempts.at(-1)?.strategy ?? 'none');
       metrics.lookups.inc({ source: this.name, strategy, outcome: outcome.kind });
-    }
-
-    if (cache !== undefined) {
-      if (outcome.kind === 'found') await cache.setFound(this.name, identifier, outcome);
-      else if (outcome.kind === 'not_found') await cache.setMiss(this.name, identifier);
     }
     return outcome;
   }
 
-  private async fire(query: LookupQuery): Promise<LookupOutcome> {
+  private async fire(step: LookupStep): Promise<LookupOutcome> {
     try {
-      return await this.breaker.fire(query);
+      return await this.breaker.fire(step);
     } catch (error: unknown) {
       if (error instanceof TransientOutcome) return error.outcome;
       // opossum rejects with its own error while open or half-open and busy.
@@ -130,7 +208,10 @@ export class GuardedSource {
         return { kind: 'transient', reason: `${this.name} circuit is open`, attempts: [] };
       }
       // A source must return outcomes as data; an exception here is a bug, reported as transient so the message is retried, not downgraded.
-      this.options.logger.error({ err: error, source: this.name }, 'source threw instead of returning an outcome');
+      this.options.logger.error(
+        { err: error, source: this.name },
+        'source threw instead of returning an outcome',
+      );
       return { kind: 'transient', reason: `${this.name} lookup failed unexpectedly`, attempts: [] };
     }
   }

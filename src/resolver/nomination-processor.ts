@@ -6,15 +6,19 @@ import type { HealthState } from '../http/health-state.js';
 import type { Logger } from '../logger.js';
 import type { ResolverMetrics } from '../metrics/metrics.js';
 import type { LookupQuery } from '../sources/source.js';
+import type { Config } from '../config.js';
+import type { Disposition } from '../consumer/disposition.js';
+import { backoffDelayMs } from '../backoff.js';
 import type { ChainResult, ResolutionChain } from './chain.js';
+import type { ParkingPort } from './ports.js';
 import { announcedState, type ResolutionStore, type StoredMovie } from './resolution-store.js';
 
-/** What happens to one input message. */
-export type ProcessResult =
-  | { kind: 'done'; outcome: 'resolved' | 'stub'; movieKey: string }
-  | { kind: 'retry'; reason: string; delayMs: number; source: SourceName }
-  | { kind: 'dead_letter'; reason: string; code: string }
-  | { kind: 'pause'; reason: string };
+/**
+ * What happens to one input message: the consumer's Disposition, the one outcome type from
+ * the chain to the consumer entry point (which carries it out: commit, retry topic, dead
+ * letter, pause).
+ */
+export type ProcessResult = Disposition;
 
 /** Publishes the output events; resolves once Kafka has acknowledged them. */
 export interface EventPublisher {
@@ -24,20 +28,29 @@ export interface EventPublisher {
 
 export interface ProcessorDeps {
   /** Decodes and validates the bytes; what can never be processed comes back with its reason. */
-  readNomination(value: Buffer | null): Promise<{ ok: true; nomination: Nomination } | { ok: false; reason: string; code: string }>;
+  readNomination(value: Buffer | null): Promise<{ ok: true; nomination: Nomination } | { ok: false; disposition: Disposition }>;
   chain: ResolutionChain;
   store: ResolutionStore;
   events: EventPublisher;
   metrics?: ResolverMetrics;
   health?: HealthState;
   logger: Logger;
-  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs?: number };
+  retry: Config['chain']['retry'];
+  /** Where a nomination whose transient failures outlived the horizon is kept (policy `park`). */
+  parking?: ParkingPort;
+  /** The variable holding each source's key, for the operator (TMDB_READ_TOKEN or TMDB_API_KEY…). */
+  keyVariables?: Partial<Record<SourceName, string>>;
   now?: () => Date;
 }
 
 export interface MessageContext {
-  attempt: number;
   origin: string;
+  /** Epoch ms of the first transient failure of this message (null on a first delivery). */
+  retrySince?: number | null;
+  /** Transient failures per tier counter on earlier passes. */
+  tierAttempts?: Readonly<Record<string, number>>;
+  /** The message key as consumed, kept with a parked nomination so that it can be re-driven. */
+  key?: Buffer | null;
 }
 
 function toQuery(nomination: Nomination): LookupQuery {
@@ -49,13 +62,6 @@ function toQuery(nomination: Nomination): LookupQuery {
     ...(film.year === null ? {} : { year: film.year }),
     directors: film.directors,
   };
-}
-
-/** Grows 1×, 2×, 4× … the base delay, capped, with ±20 % jitter; Retry-After wins when longer. */
-export function retryDelayMs(attempt: number, baseDelayMs: number, maxDelayMs: number, retryAfterMs?: number): number {
-  const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  const jittered = Math.round(exponential * (0.8 + Math.random() * 0.4));
-  return Math.max(jittered, retryAfterMs ?? 0);
 }
 
 /**
@@ -73,25 +79,47 @@ export class NominationProcessor {
   /** A poisoned message comes back as dead_letter; the consumer owns the retry and dead-letter metrics. */
   async process(value: Buffer | null, context: MessageContext): Promise<ProcessResult> {
     const input = await this.deps.readNomination(value);
-    if (!input.ok) return { kind: 'dead_letter', reason: input.reason, code: input.code };
+    if (!input.ok) return input.disposition;
     const nomination = input.nomination;
+    const now = (this.deps.now?.() ?? new Date()).getTime();
+    const since = context.retrySince ?? now;
+    const horizonPassed = now - since >= this.deps.retry.horizonMs;
+    const policy = this.deps.retry.exhaustedPolicy;
 
-    const result = await this.deps.chain.resolve(toQuery(nomination), { critical: nomination.critical, attempt: context.attempt });
+    const result = await this.deps.chain.resolve(toQuery(nomination), {
+      critical: nomination.critical,
+      ...(context.tierAttempts === undefined ? {} : { tierAttempts: context.tierAttempts }),
+      // Only an operator's choice lets a transient failure move the film to a lower tier.
+      fallThroughTransient: horizonPassed && policy === 'fall_through',
+    });
     this.countSkips(result);
-    if (result.kind === 'retry' || result.kind === 'dead_letter' || result.kind === 'auth_failed') await this.deps.store.recordAttempts(nomination, result.steps);
+    if (result.kind === 'retry' || result.kind === 'auth_failed') await this.deps.store.recordAttempts(nomination, result.steps);
     switch (result.kind) {
       case 'retry': {
-        const delayMs = retryDelayMs(context.attempt, this.deps.retry.baseDelayMs, this.deps.retry.maxDelayMs ?? 60_000, result.retryAfterMs);
-        this.log.warn({ nominationId: nomination.nominationId, source: result.source, reason: result.reason, attempt: context.attempt, delayMs }, 'transient failure: nomination goes to the retry topic');
-        return { kind: 'retry', reason: result.reason, delayMs, source: result.source };
+        const tierAttempts = { ...context.tierAttempts };
+        if (result.counter !== null) tierAttempts[result.counter] = (tierAttempts[result.counter] ?? 0) + 1;
+        const log = { nominationId: nomination.nominationId, source: result.source, reason: result.reason, tierAttempts, sinceMs: now - since };
+        if (horizonPassed && policy === 'dead_letter') {
+          this.log.warn(log, 'transient failures outlived the retry horizon: nomination dead-lettered');
+          return { kind: 'dead_letter', reason: `retries exhausted after ${Math.round((now - since) / 1000)} s: ${result.source}: ${result.reason}`, code: 'RETRIES_EXHAUSTED' };
+        }
+        if (horizonPassed && this.deps.parking !== undefined) {
+          await this.deps.parking.park({ nominationId: nomination.nominationId, source: result.source, reason: result.reason, since: new Date(since), parkedAt: new Date(now), tierAttempts, key: context.key ?? null, value });
+          this.deps.metrics?.parked.inc({ source: result.source });
+          this.deps.metrics?.messagesProcessed.inc({ outcome: 'parked' });
+          this.log.warn(log, 'transient failures outlived the retry horizon: nomination parked until the source is healthy');
+          return { kind: 'done' };
+        }
+        const delayMs = result.counter === null ? (result.waitMs ?? this.deps.retry.baseDelayMs) : backoffDelayMs(tierAttempts[result.counter] ?? 1, this.deps.retry, result.waitMs === undefined ? {} : { minimumMs: result.waitMs });
+        this.log.warn({ ...log, delayMs }, 'transient failure: nomination goes to the retry topic');
+        return { kind: 'retry', reason: result.reason, delayMs, source: result.source, code: result.counter === null ? 'circuit_open' : 'upstream_transient', since, tierAttempts };
       }
-      case 'dead_letter':
-        return { kind: 'dead_letter', reason: `${result.source}: ${result.reason}`, code: 'retries_exhausted' };
       case 'auth_failed': {
-        const reason = `${result.source} rejected the API key (${result.reason}); fix its key variable and restart`;
+        const variable = this.deps.keyVariables?.[result.source] ?? `the ${result.source} key variable`;
+        const reason = `${result.source} rejected the API key (${result.reason}); fix ${variable} and restart`;
         this.deps.metrics?.upstreamAuthFailures.inc({ source: result.source });
         this.deps.health?.setProblem(`source:${result.source}`, reason);
-        this.log.error({ source: result.source, nominationId: nomination.nominationId }, 'upstream auth failure: consumption paused');
+        this.log.error({ source: result.source, variable, nominationId: nomination.nominationId }, 'upstream auth failure: consumption paused');
         return { kind: 'pause', reason };
       }
       case 'resolved':
@@ -111,7 +139,7 @@ export class NominationProcessor {
         ...(result.kind === 'resolved'
           ? { resolved: { source: result.source, importType: result.importType, movie: result.movie, confidence: result.confidence, strategy: result.strategy } }
           : {}),
-        ...(result.review === undefined ? {} : { review: result.review }),
+        ...(result.kind === 'stub' ? { review: result.review } : {}),
         steps: result.steps,
         origin: context.origin,
       },
@@ -123,7 +151,7 @@ export class NominationProcessor {
     this.deps.metrics?.resolutions.inc({ import_type: stored.document.importType, tier, festival: nomination.festival });
     this.deps.metrics?.messagesProcessed.inc({ outcome: result.kind });
     this.log.info({ nominationId: nomination.nominationId, movieKey, importType: stored.document.importType, tier, created: stored.created }, 'nomination recorded');
-    return { kind: 'done', outcome: result.kind, movieKey };
+    return { kind: 'done' };
   }
 
   private async publish(nomination: Nomination, stored: StoredMovie, result: ChainResult, now: Date): Promise<void> {

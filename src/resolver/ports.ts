@@ -7,17 +7,48 @@ import type { LookupOutcome } from '../sources/outcome.js';
  */
 
 /** A cached lookup: the found outcome (without its attempts) or a remembered miss. */
-export type CachedLookup = { kind: 'found'; outcome: Extract<LookupOutcome, { kind: 'found' }> } | { kind: 'not_found' };
+export type CachedLookup =
+  { kind: 'found'; outcome: Extract<LookupOutcome, { kind: 'found' }> } | { kind: 'not_found' };
 
 export interface LookupCachePort {
   get(source: SourceName, identifier: string): Promise<CachedLookup | undefined>;
-  setFound(source: SourceName, identifier: string, outcome: Extract<LookupOutcome, { kind: 'found' }>): Promise<void>;
+  setFound(
+    source: SourceName,
+    identifier: string,
+    outcome: Extract<LookupOutcome, { kind: 'found' }>,
+  ): Promise<void>;
   setMiss(source: SourceName, identifier: string): Promise<void>;
 }
 
-export type BudgetReservation = { ok: true; release(unusedUsd: number): Promise<void> } | { ok: false; period: string };
+export type BudgetReservation =
+  { ok: true; release(unusedUsd: number): Promise<void> } | { ok: false; period: string };
 
 /** Reserves money atomically (shared by every instance) before a paid lookup. */
 export interface BudgetPort {
   reserve(source: SourceName, usd: number, requests: number): Promise<BudgetReservation>;
+}
+
+/** A nomination whose transient failures outlived the retry horizon, kept until its source is healthy. */
+export interface ParkedNomination {
+  nominationId: string;
+  /** The tier whose failures parked it. */
+  source: SourceName;
+  reason: string;
+  /** The first transient failure. */
+  since: Date;
+  parkedAt: Date;
+  tierAttempts: Record<string, number>;
+  /** The message exactly as consumed, re-published as it was when the nomination is re-driven. */
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+/** Where parked nominations are kept durably (one per nomination id; parking again replaces it). */
+export interface ParkingPort {
+  park(entry: ParkedNomination): Promise<void>;
+  /** The oldest parked nominations of a source, at most `limit`. */
+  list(source: SourceName, limit: number): Promise<ParkedNomination[]>;
+  remove(nominationId: string): Promise<void>;
+  /** How many are parked, by source. */
+  counts(): Promise<Partial<Record<SourceName, number>>>;
 }

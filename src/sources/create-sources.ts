@@ -66,7 +66,7 @@ export function createSources(
   };
   if (options.retry === false) return bare;
   const retry: RetryOptions = {
-    maxAttempts: config.chain.retry.maxAttempts,
+    maxAttempts: 2,
     baseDelayMs: config.chain.retry.baseDelayMs,
     maxDelayMs: 30_000,
     ...(typeof options.retry === 'object' ? options.retry : {}),

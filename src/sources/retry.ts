@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../backoff.js';
 import type { LookupOutcome, UpstreamAttempt } from './outcome.js';
 import type { LookupContext, LookupQuery, MovieSource } from './source.js';
 
@@ -26,20 +27,14 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/**
- * The delay before try `n + 1` (n ≥ 1): exponential backoff with "equal jitter"
- * (half fixed, half random) so that instances that failed together do not retry together,
- * never shorter than the upstream's Retry-After.
- */
+/** The delay before try `n + 1` (n ≥ 1): the service's one backoff policy, never shorter than the upstream's Retry-After. */
 export function backoffDelay(
   n: number,
   retryAfterMs: number | undefined,
   options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
   random: () => number = Math.random,
 ): number {
-  const exp = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (n - 1));
-  const jittered = exp / 2 + (random() * exp) / 2;
-  return Math.round(Math.max(jittered, retryAfterMs ?? 0));
+  return backoffDelayMs(n, options, { random, ...(retryAfterMs === undefined ? {} : { minimumMs: retryAfterMs }) });
 }
 
 /**

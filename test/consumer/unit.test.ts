@@ -8,6 +8,10 @@ import { decodeHeaders } from '../../src/consumer/headers.js';
 import { OffsetWatermark } from '../../src/consumer/offset-watermark.js';
 import { readRetryState, retryDelayMs, retryHeaders } from '../../src/consumer/retry-topic.js';
 import { Semaphore } from '../../src/consumer/semaphore.js';
+import { processMessage, type MessageProcessorDeps } from '../../src/consumer/process-message.js';
+import { FestivalResolverError } from '../../src/errors.js';
+import type { Producer } from 'kafkajs';
+import { pino } from 'pino';
 import { captureLogs } from './runner-fixture.js';
 
 function message(offset: string, key: string | null): KafkaMessage {
@@ -80,6 +84,8 @@ describe('retry delay', () => {
     expect(again).toEqual({
       retries: 1,
       notBefore: 1100,
+      since: 1000,
+      tierAttempts: {},
       originalTopic: 'in',
       originalPartition: 2,
       originalOffset: '41',
@@ -100,6 +106,27 @@ describe('retry delay', () => {
       'x-retry-attempt': '1',
       'x-dlq-at': '1970-01-01T00:00:00.000Z',
     });
+  });
+
+  it('when the handler carries per-tier counts and the first failure time, then they survive the round trip through the headers', () => {
+    const at = { topic: 'in', partition: 0, offset: '1' };
+    const headers = retryHeaders({
+      key: null,
+      value: null,
+      headers: {},
+      state: readRetryState({}, at),
+      reason: 'r',
+      delayMs: 10,
+      now: 5000,
+      since: 1234,
+      tierAttempts: { tmdb: 3, 'imdb.blocked': 1, omdb: 0 },
+    });
+    expect(headers['x-retry-tiers']).toBe('tmdb=3,imdb.blocked=1');
+    const state = readRetryState(headers, { topic: 'in.retry', partition: 0, offset: '2' });
+    expect(state).toMatchObject({ since: 1234, tierAttempts: { tmdb: 3, 'imdb.blocked': 1 } });
+    expect(
+      readRetryState({ ...headers, 'x-retry-tiers': 'tmdb=x,=2,BAD=1,omdb=2' }, at).tierAttempts,
+    ).toEqual({ omdb: 2 });
   });
 
   it('when retry headers are garbage, then the message counts as a first retry-less delivery', () => {
@@ -198,5 +225,52 @@ describe('installGracefulShutdown', () => {
     expect(await shutdown.shutdown('test')).toBe(1);
     expect(proc.exits).toEqual([1]);
     shutdown.uninstall();
+  });
+});
+
+describe('processMessage and thrown errors', () => {
+  const deps = (
+    thrown: unknown,
+    sent: { topic: string; headers: Record<string, unknown> }[],
+  ): MessageProcessorDeps => ({
+    topics: { input: 'in', retry: 'in.retry', dlq: 'in.dlq' },
+    producer: {
+      send: (record: { topic: string; messages: { headers?: Record<string, unknown> }[] }) => {
+        sent.push({ topic: record.topic, headers: record.messages[0]?.headers ?? {} });
+        return Promise.resolve([]);
+      },
+    } as unknown as Producer,
+    handler: () => Promise.reject(thrown instanceof Error ? thrown : new Error(String(thrown))),
+    retryPolicy: { baseDelayMs: 100 },
+    maxRetryWaitMs: 1000,
+    slots: new Semaphore(1),
+    logger: pino({ level: 'silent' }),
+    now: () => 0,
+    random: () => 0.5,
+  });
+  const at = { topic: 'in', partition: 0, offset: '5' };
+
+  it('when the handler throws an error retrying cannot fix, then the message is dead-lettered with its code', async () => {
+    const sent: { topic: string; headers: Record<string, unknown> }[] = [];
+    const result = await processMessage(
+      deps(new FestivalResolverError('SCHEMA_INCOMPATIBLE', 'refused'), sent),
+      message('5', 'k'),
+      at,
+      new AbortController().signal,
+    );
+    expect(result).toEqual({ kind: 'done' });
+    expect(sent).toMatchObject([{ topic: 'in.dlq', headers: { 'x-dlq-error-code': 'SCHEMA_INCOMPATIBLE' } }]);
+  });
+
+  it('when the handler throws a retryable error, then the message is not committed and nothing is published', async () => {
+    const sent: { topic: string; headers: Record<string, unknown> }[] = [];
+    const result = await processMessage(
+      deps(new FestivalResolverError('MONGO_UNAVAILABLE', 'gone'), sent),
+      message('5', 'k'),
+      at,
+      new AbortController().signal,
+    );
+    expect(result).toEqual({ kind: 'failed' });
+    expect(sent).toEqual([]);
   });
 });

@@ -12,11 +12,17 @@ describe('resolver with a rejected API key', () => {
     const service = await pipeline.startInstance({}, { opsServer: true });
     await pipeline.publish(lineup);
 
-    await pipeline.waitFor('the consumer to pause', () => Promise.resolve(service.consumer.pausedReason() !== null), 60_000);
+    await pipeline.waitFor(
+      'the consumer to pause',
+      () => Promise.resolve(service.consumer.pausedReason() !== null),
+      60_000,
+    );
     const health = await fetch(`${service.ops.url}/healthz`);
     expect(health.status).toBe(503);
     const body = (await health.json()) as { problems: Record<string, string> };
     expect(JSON.stringify(body.problems)).toMatch(/tmdb rejected the API key/);
+    // The variable that is configured, by name.
+    expect(body.problems['source:tmdb']).toMatch(/tmdb rejected the API key .*fix TMDB_READ_TOKEN and restart/);
     expect(JSON.stringify(body.problems)).not.toContain('a-revoked-token');
     expect((await fetch(`${service.ops.url}/readyz`)).status).toBe(503);
 

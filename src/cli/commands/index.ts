@@ -4,6 +4,7 @@ import { register as registerBackfill } from './backfill.js';
 import { register as registerConsole } from './console.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerReplayDlq } from './replay-dlq.js';
+import { register as registerReplayParked } from './replay-parked.js';
 import { register as registerReport } from './report.js';
 import { register as registerReview } from './review.js';
 import { register as registerRun } from './run.js';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerReview(program);
   registerBackfill(program);
   registerReplayDlq(program);
+  registerReplayParked(program);
   registerDemo(program);
   registerConsole(program);
 }

@@ -13,14 +13,16 @@ function distinct(scored: ScoredCandidate[]): ScoredCandidate[] {
 
 /**
  * Accept the best candidate at or above the accept threshold unless a second one is
- * nearly as strong (then a human chooses); between review and accept, review; below,
- * reject. Agreeing IMDb IDs settle it whatever else scored well.
+ * nearly as strong (then a human chooses) or its directors contradict the nomination's;
+ * between review and accept, review; below, reject. Agreeing IMDb IDs settle it whatever
+ * else scored well.
  */
 export function decide(scored: ScoredCandidate[], thresholds: MatchThresholds): MatchDecision {
   const ranked = distinct(scored);
   const best = ranked[0];
   if (best === undefined) return { kind: 'reject' };
-  if (best.rejectedBecause !== undefined || best.confidence < thresholds.review) return { kind: 'reject', best };
+  if (best.rejectedBecause !== undefined || best.confidence < thresholds.review)
+    return { kind: 'reject', best };
   if (best.evidence.imdbIdAgrees === true) return { kind: 'accept', best, ambiguous: false };
   const runnerUp = ranked[1];
   const ambiguous =
@@ -29,6 +31,10 @@ export function decide(scored: ScoredCandidate[], thresholds: MatchThresholds): 
     runnerUp.confidence >= thresholds.review &&
     best.confidence - runnerUp.confidence < weights.ambiguityMargin;
   if (ambiguous) return { kind: 'review', best, ambiguous: true, reason: 'ambiguous' };
-  if (best.confidence >= thresholds.accept) return { kind: 'accept', best, ambiguous: false };
+  // Both sides name directors and none is shared: however well the title and year agree, it
+  // may be another film of the same name, so a curator decides (an agreeing IMDb ID settled it above).
+  const directorsContradict = best.evidence.directorOverlap === 0;
+  if (best.confidence >= thresholds.accept && !directorsContradict)
+    return { kind: 'accept', best, ambiguous: false };
   return { kind: 'review', best, ambiguous: false, reason: 'low_confidence' };
 }

@@ -16,8 +16,18 @@ describe('decide', () => {
   });
 
   it('when directors then tell the two apart, then the right one is accepted', () => {
-    const a = scoreCandidate(nominated, { id: 'a', title: 'The Girls We Want', year: 2025, directors: ['Ola Nordmann'] });
-    const b = scoreCandidate(nominated, { id: 'b', title: 'The Girls We Want', year: 2026, directors: ['Kari Nordmann'] });
+    const a = scoreCandidate(nominated, {
+      id: 'a',
+      title: 'The Girls We Want',
+      year: 2025,
+      directors: ['Ola Nordmann'],
+    });
+    const b = scoreCandidate(nominated, {
+      id: 'b',
+      title: 'The Girls We Want',
+      year: 2026,
+      directors: ['Kari Nordmann'],
+    });
     const decision = decide([b, a], thresholds);
     expect(decision.kind).toBe('accept');
     expect(decision.best?.candidate.id).toBe('a');
@@ -46,8 +56,31 @@ describe('decide', () => {
 
   it('when the IMDb IDs agree, then a close runner-up does not make it ambiguous', () => {
     const target = { ...nominated, imdbId: 'tt36164712' };
-    const a = scoreCandidate(target, { id: 'a', title: 'The Girls We Want', year: 2025, imdbId: 'tt36164712' });
+    const a = scoreCandidate(target, {
+      id: 'a',
+      title: 'The Girls We Want',
+      year: 2025,
+      imdbId: 'tt36164712',
+    });
     const b = scoreCandidate(target, { id: 'b', title: 'The Girls We Want', year: 2025 });
     expect(decide([b, a], thresholds)).toMatchObject({ kind: 'accept', best: { candidate: { id: 'a' } } });
+  });
+
+  it('when title and year agree but the directors contradict, then it is never accepted, whatever the threshold, unless the IMDb ID agrees', () => {
+    const target: MatchTarget = { title: 'Parthenope', year: 2024, directors: ['Paolo Sorrentino'] };
+    const other = scoreCandidate(target, {
+      id: 'x',
+      title: 'Parthenope',
+      year: 2024,
+      directors: ['Someone Else'],
+    });
+    expect(other.evidence.directorOverlap).toBe(0);
+    const lenient = { accept: Math.min(other.confidence, 0.6), review: Math.min(other.confidence, 0.5) };
+    expect(decide([other], lenient)).toMatchObject({ kind: 'review', reason: 'low_confidence' });
+    const sameId = scoreCandidate(
+      { ...target, imdbId: 'tt14256034' },
+      { id: 'y', title: 'Parthenope', year: 2024, directors: ['Someone Else'], imdbId: 'tt14256034' },
+    );
+    expect(decide([sameId], thresholds)).toMatchObject({ kind: 'accept' });
   });
 });

@@ -1,0 +1,105 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { SourceName } from '../../src/domain/movie.js';
+import { GuardedSource } from '../../src/resolver/guarded-source.js';
+import type { CachedLookup, LookupCachePort } from '../../src/resolver/ports.js';
+import type { LookupOutcome } from '../../src/sources/outcome.js';
+import type { LookupQuery, MovieSource } from '../../src/sources/source.js';
+
+const logger = pino({ level: 'silent' });
+const query: LookupQuery = {
+  imdbId: 'tt27714581',
+  title: 'Sentimental Value',
+  year: 2025,
+  directors: ['Joachim Trier'],
+};
+
+/** The lookup cache as a map: what a restarted process would read from MongoDB. */
+function memoryCache(): LookupCachePort & { entries: Map<string, CachedLookup> } {
+  const entries = new Map<string, CachedLookup>();
+  return {
+    entries,
+    get: (source, identifier) => Promise.resolve(entries.get(`${source}:${identifier}`)),
+    setFound: (source, identifier, outcome) => {
+      entries.set(`${source}:${identifier}`, { kind: 'found', outcome: { ...outcome, attempts: [] } });
+      return Promise.resolve();
+    },
+    setMiss: (source, identifier) => {
+      entries.set(`${source}:${identifier}`, { kind: 'not_found' });
+      return Promise.resolve();
+    },
+  };
+}
+
+const paid = (operation: string) => ({
+  source: 'omdb' as SourceName,
+  operation,
+  identifier: 'x',
+  strategy: operation,
+  success: true,
+  responseTimeMs: 1,
+  costUsd: 0.001,
+});
+
+/** OMDb-like: a paid miss by ID, then a title search answering from `byTitle`. */
+function paidSource(byTitle: () => LookupOutcome): MovieSource & { byId: number; byTitle: number } {
+  const source = {
+    name: 'omdb' as const,
+    priority: 2,
+    costPerRequestUsd: 0.001,
+    rateLimitPerSecond: 10,
+    importType: 'minimal' as const,
+    byId: 0,
+    byTitle: 0,
+    lookupByImdbId(): Promise<LookupOutcome> {
+      source.byId += 1;
+      return Promise.resolve({ kind: 'not_found', candidates: [], attempts: [paid('by_imdb_id')] });
+    },
+    lookupByTitle(): Promise<LookupOutcome> {
+      source.byTitle += 1;
+      return Promise.resolve(byTitle());
+    },
+    lookup(): Promise<LookupOutcome> {
+      throw new Error('the guard runs the steps itself');
+    },
+  };
+  return source;
+}
+
+const guard = (source: MovieSource, cache: LookupCachePort) =>
+  new GuardedSource(source, {
+    cache,
+    maxRequestsPerLookup: 1,
+    breaker: { errorThresholdPercentage: 50, resetTimeoutMs: 60_000, volumeThreshold: 100 },
+    logger,
+  });
+
+describe('GuardedSource', () => {
+  it('when the ID lookup misses and the title lookup then fails transiently, then the paid miss is already cached and the redelivery pays only for the title', async () => {
+    const cache = memoryCache();
+    const source = paidSource(() => ({
+      kind: 'transient',
+      reason: 'OMDb answered 503',
+      status: 503,
+      attempts: [],
+    }));
+    expect((await guard(source, cache).lookup(query)).kind).toBe('transient');
+    expect([source.byId, source.byTitle]).toEqual([1, 1]);
+    // A new process (the old one crashed or the message came back from the retry topic).
+    const again = await guard(source, cache).lookup(query);
+    expect(again.kind).toBe('transient');
+    expect([source.byId, source.byTitle]).toEqual([1, 2]);
+  });
+
+  it('when both steps answer, then each answer is cached and a second lookup makes no call at all', async () => {
+    const cache = memoryCache();
+    const source = paidSource(() => ({ kind: 'not_found', candidates: [], attempts: [paid('by_title')] }));
+    const first = await guard(source, cache).lookup(query);
+    expect(first).toMatchObject({ kind: 'not_found', fromCache: false });
+    expect(first.attempts).toHaveLength(2);
+    expect([...cache.entries.keys()].sort()).toEqual(['omdb:tt27714581', 'omdb:tt27714581:by_title']);
+    const second = await guard(source, cache).lookup(query);
+    expect(second).toMatchObject({ kind: 'not_found', fromCache: true, attempts: [] });
+    expect([source.byId, source.byTitle]).toEqual([1, 1]);
+  });
+});

@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../bin/festival-resolver.js', import.meta.url));
+
+/** One log line of the child, as pino wrote it. */
+export interface LogLine {
+  level: number;
+  time: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** `festival-resolver run` as a real child process, as an operator would start it. */
+export interface ResolverProcess {
+  child: ChildProcess;
+  /** Every JSON log line written so far (stdout), in order. */
+  logs: LogLine[];
+  /** The raw stdout and stderr text that was not a JSON log line (stack traces, kafkajs noise). */
+  otherOutput(): string;
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startResolverProcess(
+  env: Record<string, string>,
+  options: { logLevel?: string; keepLogs?: boolean } = {},
+): ResolverProcess {
+  const child = spawn(process.execPath, [bin, 'run'], {
+    env: { ...process.env, ...env, LOG_LEVEL: options.logLevel ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: LogLine[] = [];
+  let other = '';
+  let pending = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        const parsed = JSON.parse(line) as LogLine;
+        if (options.keepLogs !== false) logs.push(parsed);
+      } catch {
+        other = (other + line + '\n').slice(-20_000);
+      }
+    }
+  });
+  child.stderr?.on('data', (chunk: Buffer) => (other = (other + chunk.toString()).slice(-20_000)));
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return {
+    child,
+    logs,
+    otherOutput: () => other,
+    exited: () =>
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve({ code: child.exitCode, signal: child.signalCode })
+        : new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+  };
+}
