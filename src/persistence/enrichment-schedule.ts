@@ -26,14 +26,24 @@ export const defaultEnrichmentSchedule: EnrichmentSchedule = [
 ];
 
 /** The minimum interval between attempts for a record of this age. */
-export function minimumInterval(ageMs: number, schedule: EnrichmentSchedule = defaultEnrichmentSchedule): number {
+export function minimumInterval(
+  ageMs: number,
+  schedule: EnrichmentSchedule = defaultEnrichmentSchedule,
+): number {
   const band = schedule.find((b) => ageMs < b.maxAgeMs) ?? schedule[schedule.length - 1];
   if (band === undefined) throw new Error('an enrichment schedule needs at least one band');
   return band.minIntervalMs;
 }
 
 /** True when a record created at `createdAt` and last tried at `lastAttempt` may be tried at `now`. */
-export function isDue(now: Date, createdAt: Date, lastAttempt: Date | undefined, schedule: EnrichmentSchedule = defaultEnrichmentSchedule): boolean {
+export function isDue(
+  now: Date,
+  createdAt: Date,
+  lastAttempt: Date | undefined,
+  schedule: EnrichmentSchedule = defaultEnrichmentSchedule,
+): boolean {
   if (lastAttempt === undefined) return true;
-  return now.getTime() - lastAttempt.getTime() >= minimumInterval(now.getTime() - createdAt.getTime(), schedule);
+  return (
+    now.getTime() - lastAttempt.getTime() >= minimumInterval(now.getTime() - createdAt.getTime(), schedule)
+  );
 }

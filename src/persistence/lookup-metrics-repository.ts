@@ -56,7 +56,10 @@ export interface AttemptRecord {
 }
 
 /** Maps a source's UpstreamAttempt plus chain context to an AttemptRecord. */
-export function attemptRecordFrom(attempt: UpstreamAttempt, context: Omit<Partial<LookupMetricMetadata>, 'strategy' | 'cost_usd'> & { attemptId?: string }): AttemptRecord {
+export function attemptRecordFrom(
+  attempt: UpstreamAttempt,
+  context: Omit<Partial<LookupMetricMetadata>, 'strategy' | 'cost_usd'> & { attemptId?: string },
+): AttemptRecord {
   const { attemptId, ...metadata } = context;
   return {
     ...(attemptId === undefined ? {} : { attemptId }),
@@ -141,7 +144,9 @@ export class LookupMetricsRepository {
   }
 
   /** Attempts of one source (or all) since an instant, newest first. */
-  async find(filter: { source?: SourceName; since?: Date; festival?: string; limit?: number } = {}): Promise<LookupMetricDocument[]> {
+  async find(
+    filter: { source?: SourceName; since?: Date; festival?: string; limit?: number } = {},
+  ): Promise<LookupMetricDocument[]> {
     const query: Record<string, unknown> = {};
     if (filter.source !== undefined) query.source = filter.source;
     if (filter.since !== undefined) query.inserted_at = { $gte: filter.since };
