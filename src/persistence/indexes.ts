@@ -31,7 +31,7 @@ const plans: IndexPlan[] = [
   { collection: collectionNames.movies, key: { aliasKeys: 1 }, options: { name: 'aliasKeys' } },
   {
     collection: collectionNames.movies,
-    key: { needsEnrichment: 1, lastEnrichmentAttempt: 1 },
+    key: { needsEnrichment: 1, nextEnrichmentAt: 1 },
     options: { name: 'enrichment' },
   },
   {

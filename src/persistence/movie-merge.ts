@@ -23,6 +23,10 @@ export interface StoredMovie extends MovieDocument {
   version: number;
   /** Earlier keys (a title key before the IMDb ID was known). */
   aliasKeys: string[];
+  /** When enrichment is next due (see enrichment-schedule.ts); set while needsEnrichment. */
+  nextEnrichmentAt?: Date;
+  /** The states of the movie announced on Kafka (announcements-repository.ts). */
+  announcedStates?: string[];
 }
 
 /** What a write wants the movie to become. */
@@ -68,6 +72,7 @@ function newDocument(write: MovieWrite, now: Date): StoredMovie {
     data: write.data,
     importType: write.importType,
     needsEnrichment: write.importType !== 'full',
+    nextEnrichmentAt: write.importType !== 'full' ? now : undefined,
     dataSourceHierarchy: [...new Set(write.sources)],
     confidence: write.confidence,
     locked: [],

@@ -4,7 +4,7 @@ import type { LockableField, NormalizedMovie, SourceName } from '../domain/movie
 import { isImdbId } from '../domain/nomination.js';
 import { FestivalResolverError } from '../errors.js';
 import { collectionNames } from './collections.js';
-import { defaultEnrichmentSchedule, type EnrichmentSchedule } from './enrichment-schedule.js';
+import { defaultEnrichmentSchedule, nextAttemptAt, type EnrichmentSchedule } from './enrichment-schedule.js';
 import { compact, mergeMovie, type MovieWrite, type StoredMovie } from './movie-merge.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
 
@@ -105,8 +105,19 @@ export class MoviesRepository {
   }
 
   /** Notes an enrichment attempt, whatever its outcome, so the schedule can space them. */
-  async markEnrichmentAttempt(key: string, now = new Date()): Promise<void> {
-    await this.movies.updateOne({ key }, { $set: { lastEnrichmentAttempt: now } });
+  async markEnrichmentAttempt(
+    key: string,
+    now = new Date(),
+    schedule: EnrichmentSchedule = defaultEnrichmentSchedule,
+  ): Promise<void> {
+    const movie = await this.movies.findOne({ key }, { projection: { createdAt: 1 } });
+    if (movie === null) return;
+    await this.movies.updateOne(
+      { key },
+      {
+        $set: { lastEnrichmentAttempt: now, nextEnrichmentAt: nextAttemptAt(movie.createdAt, now, schedule) },
+      },
+    );
   }
 
   /** A curator's decision: sets the values and locks them (and the match) against enrichment. */
@@ -129,40 +140,21 @@ export class MoviesRepository {
 
   /**
    * Minimal and stub movies due for enrichment at `now`, least recently tried first (never
-   * tried before all). One range query per schedule band, merged in code.
+   * tried before all): one range query on the `enrichment` index. A movie stored before
+   * `nextEnrichmentAt` existed is due.
    */
-  async findForEnrichment(
-    options: { now?: Date; limit?: number; schedule?: EnrichmentSchedule } = {},
-  ): Promise<StoredMovie[]> {
+  async findForEnrichment(options: { now?: Date; limit?: number } = {}): Promise<StoredMovie[]> {
     const now = options.now ?? new Date();
-    const limit = options.limit ?? 100;
-    const schedule = options.schedule ?? defaultEnrichmentSchedule;
-    const found: StoredMovie[] = [];
-    let youngerThan = 0;
-    for (const band of schedule) {
-      const createdAt: Record<string, Date> = { $lte: new Date(now.getTime() - youngerThan) };
-      if (Number.isFinite(band.maxAgeMs)) createdAt.$gt = new Date(now.getTime() - band.maxAgeMs);
-      const dueBefore = new Date(now.getTime() - band.minIntervalMs);
-      const filter: Filter<StoredMovie> = {
-        needsEnrichment: true,
-        locked: { $ne: 'match' },
-        createdAt,
-        $or: [{ lastEnrichmentAttempt: { $exists: false } }, { lastEnrichmentAttempt: { $lte: dueBefore } }],
-      };
-      found.push(
-        ...(await this.movies
-          .find(filter)
-          .sort({ lastEnrichmentAttempt: 1, createdAt: 1 })
-          .limit(limit)
-          .toArray()),
-      );
-      youngerThan = band.maxAgeMs;
-    }
-    const lastTried = (m: StoredMovie): number =>
-      m.lastEnrichmentAttempt?.getTime() ?? Number.NEGATIVE_INFINITY;
-    return found
-      .sort((a, b) => lastTried(a) - lastTried(b) || a.createdAt.getTime() - b.createdAt.getTime())
-      .slice(0, limit);
+    const filter: Filter<StoredMovie> = {
+      needsEnrichment: true,
+      locked: { $ne: 'match' },
+      $or: [{ nextEnrichmentAt: { $lte: now } }, { nextEnrichmentAt: { $exists: false } }],
+    };
+    return this.movies
+      .find(filter)
+      .sort({ lastEnrichmentAttempt: 1, createdAt: 1 })
+      .limit(options.limit ?? 100)
+      .toArray();
   }
 
   /** Stubs created before `cutoff` and still stubs (for review-queue escalation). */

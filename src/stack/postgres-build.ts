@@ -302,7 +302,12 @@ function installTree(tree: string, progress: Progress): void {
   try {
     for (const to of changed) {
       mkdirSync(dirname(to), { recursive: true });
-      copyFileSync(join(tree, to), to);
+      // Never write into the installed file: a running PostgreSQL has its libraries mapped,
+      // and rewriting one in place crashes its backends (signal 11). A new file renamed
+      // over the old one leaves the mapped one intact.
+      const staged = `${to}.festival-resolver-${process.pid}`;
+      copyFileSync(join(tree, to), staged);
+      renameSync(staged, to);
     }
   } catch (error) {
     throw new StackUnavailableError(
