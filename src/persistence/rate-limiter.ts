@@ -54,8 +54,8 @@ export class SharedRateLimiter {
   private readonly clock: () => number;
   /** The window this instance saw full, per source: no need to ask again before it ends. */
   private readonly full = new Map<SourceName, number>();
-  /** When this instance's latest request of each source is due. */
-  private readonly lastScheduled = new Map<SourceName, number>();
+  /** When this instance's recent requests of each source are due, ascending. */
+  private readonly scheduled = new Map<SourceName, number[]>();
 
   constructor(
     db: Db,
@@ -79,19 +79,20 @@ export class SharedRateLimiter {
       const slot =
         this.full.get(source) === windowStart ? undefined : await this.take(source, windowStart, limit);
       if (slot !== undefined) {
-        // No sooner than its share of the window, nor than 1/limit after this instance's
-        // previous request (slots taken late in a window are all "due" already). A slot
-        // pushed past the window's end is given up: it would crowd the next window.
-        const dueAt = Math.max(
+        // No sooner than its share of the window, nor within 1/limit of another request of
+        // this instance (slots taken late in a window are all "due" already; takes may also
+        // complete out of slot order). A slot pushed past the window's end is given up: it
+        // would crowd the next window.
+        const dueAt = this.schedule(
+          source,
           windowStart + Math.floor((slot * windowMs) / limit),
-          (this.lastScheduled.get(source) ?? 0) + windowMs / limit,
-          this.clock(),
+          windowMs / limit,
         );
         if (dueAt < windowStart + windowMs) {
-          this.lastScheduled.set(source, dueAt);
           if (dueAt > this.clock()) await wait(dueAt - this.clock());
           return { acquired: true, waitedMs: this.clock() - started };
         }
+        this.unschedule(source, dueAt);
       }
       this.full.set(source, windowStart);
       // Full: sleep to the next window, with jitter so that waiting instances do not all
@@ -101,6 +102,32 @@ export class SharedRateLimiter {
         return { acquired: false, waitedMs: this.clock() - started };
       await wait(untilNext);
     }
+  }
+
+  /**
+   * When a slot due at `slotAt` runs, booked: at `slotAt` when that is still ahead (the
+   * window's slots are `spacing` apart for every instance alike); a slot already due runs
+   * at the earliest instant from now on at least `spacing` from this instance's other
+   * requests.
+   */
+  private schedule(source: SourceName, slotAt: number, spacing: number): number {
+    const now = this.clock();
+    const booked = (this.scheduled.get(source) ?? []).filter((t) => t > now - 2 * windowMs);
+    let at = slotAt;
+    if (slotAt < now) {
+      at = now;
+      for (const t of booked) if (Math.abs(at - t) < spacing) at = t + spacing;
+    }
+    booked.push(at);
+    booked.sort((x, y) => x - y);
+    this.scheduled.set(source, booked);
+    return at;
+  }
+
+  private unschedule(source: SourceName, at: number): void {
+    const booked = this.scheduled.get(source) ?? [];
+    const index = booked.indexOf(at);
+    if (index >= 0) booked.splice(index, 1);
   }
 
   /**
