@@ -1,6 +1,6 @@
 /**
  * npm run bench:store — what the store does with the service's access patterns, on the
- * MongoDB-wire server of MONGODB_URI (default: the local stack's FerretDB), each row beside
+ * MongoDB-wire server of MONGODB_URI (default: the local stack's), each row beside
  * a naive baseline measured in the same run on the same server:
  * - reads: a collection with the service's indexes vs the same documents without them;
  * - writes: the atomic operation vs a read-modify-write of the same document;

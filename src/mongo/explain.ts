@@ -2,8 +2,8 @@ import type { Document } from 'mongodb';
 
 /**
  * The names of the indexes a query plan reads, from the `explain` of a find or count on
- * MongoDB (`IXSCAN` stages with `indexName`) or on FerretDB v2 (PostgreSQL's plan tree,
- * `Index Name` of each index scan node). FerretDB also reads its `_id_` index for a full
+ * MongoDB (`IXSCAN` stages with `indexName`) or on a server backed by PostgreSQL (its plan
+ * tree, `Index Name` of each index scan node; the local stack's). Such a server also reads its `_id_` index for a full
  * collection scan (a bitmap scan on the shard key), so a caller asks whether the index it
  * expects is in the list rather than whether the list is empty.
  */

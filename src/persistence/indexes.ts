@@ -5,7 +5,7 @@ import { collectionNames } from './collections.js';
  * The indexes of every collection: natural keys as unique indexes ("unique where present"
  * as sparse unique), the fields the service queries on, and TTL indexes on `expiresAt`
  * (the server deletes expired documents; readers that must not see one a minute late
- * filter on it as well). The same on MongoDB and on the local stack's FerretDB v2.
+ * filter on it as well). The same on MongoDB and on the local stack's server.
  */
 
 interface IndexPlan {

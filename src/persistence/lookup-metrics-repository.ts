@@ -129,7 +129,7 @@ export class LookupMetricsRepository {
     if (records.length === 0) return 0;
     // One ordered insertMany (one round trip; attempts carry fresh ids, so duplicates only
     // come from a retried write). Ordered, not unordered: the duplicate-key report of an
-    // unordered bulk insert is one place FerretDB and MongoDB are known to differ. On a
+    // unordered bulk insert differs between MongoDB-compatible servers. On a
     // duplicate, the records before it were inserted and the rest go one at a time.
     try {
       await this.attempts.insertMany(records.map(asDocument), { ordered: true });

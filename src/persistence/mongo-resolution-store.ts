@@ -78,8 +78,7 @@ export class MongoResolutionStore implements ResolutionStore {
 
     // A movie created just now has never been announced and has no other nomination yet
     // (nominations are linked only after their movie is written); only an existing movie
-    // needs the marker lookup and, when due, the query of its nominations (which FerretDB
-    // 1.24 answers with a scan of the whole collection).
+    // needs the announced-state lookup and, when due, the query of its nominations.
     const fresh = upsert.created && upsert.previousKey === undefined;
     const needsEvent =
       fresh || !(await this.announcements.isAnnounced(document.key, announcedState(document)));

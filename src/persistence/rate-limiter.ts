@@ -135,8 +135,8 @@ export class SharedRateLimiter {
    * full. The guarded `$inc` first; when it matches nothing the counter is full or not
    * there yet, and an insert of the window's first slot tells which (a racing insert
    * fails on the `_id`, and the guarded `$inc` then decides). No upsert in
-   * findOneAndUpdate: FerretDB 2.5 answers a racing one with InternalError instead of
-   * E11000.
+   * findOneAndUpdate: the local stack's server answers a racing one with InternalError
+   * instead of E11000 (stack/README.md).
    */
   private async take(source: SourceName, windowStart: number, limit: number): Promise<number | undefined> {
     const id = `${source}:${windowStart}`;

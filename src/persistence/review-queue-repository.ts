@@ -8,7 +8,7 @@ import { isDuplicateKeyError } from './mongo-errors.js';
 /**
  * `review_queue`: films a curator should look at. One OPEN item per movie, enforced by a
  * sparse unique `openKey` that holds the movie key while the item is open and is removed
- * when it is resolved or dismissed (FerretDB 1.24 has no partial indexes); closed items
+ * when it is resolved or dismissed; closed items
  * stay as history, so a film can be reopened later. Opening again while open adds the
  * nomination ids and refreshes the reason and candidates, and changes nothing when they
  * are the same.

@@ -39,6 +39,8 @@ export interface LocalStack {
   up(only?: ServiceName[]): Promise<UpResult[]>;
   /** Stops the processes this stack started (all, or the named ones). */
   down(only?: ServiceName[]): Promise<void>;
+  /** Fetches and builds what every service needs (packages, jars, binaries), starting nothing. */
+  prepare(): Promise<void>;
   status(): Promise<ServiceStatus[]>;
 }
 
@@ -173,6 +175,18 @@ export function createLocalStack(config: StackConfig, progress: Progress = () =>
         lockWait,
         (holder) => progress(`stack: waiting for another "up" (pid ${holder}) to finish`),
         () => upLocked(only),
+      );
+    },
+
+    async prepare() {
+      for (const dir of [paths.root, paths.logs, paths.pids]) mkdirSync(dir, { recursive: true });
+      await withLock(
+        join(paths.pids, 'up.lock'),
+        config.startTimeoutMs + 10 * 60_000,
+        (holder) => progress(`stack: waiting for another "up" (pid ${holder}) to finish`),
+        async () => {
+          for (const service of services) await service.prepare(progress);
+        },
       );
     },
 

@@ -1,7 +1,7 @@
 /**
  * Regression: the store used to scan the whole collection for any filter other than
- * `_id` equality (FerretDB 1.24 on SQLite), so the service could look documents up by
- * `_id` only. On MongoDB and on FerretDB v2 (PostgreSQL with DocumentDB) a find on an
+ * `_id` equality (the local stack's old store, on SQLite), so the service could look documents up by
+ * `_id` only. On MongoDB and on the local stack's store (PostgreSQL with DocumentDB) a find on an
  * indexed field reads that index; on a field without an index it does not.
  */
 import { describe, expect, it } from 'vitest';

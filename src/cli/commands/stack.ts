@@ -35,6 +35,15 @@ export function register(program: Command): void {
     });
 
   stack
+    .command('prepare')
+    .description('Fetch and build what the services need (first run: minutes), starting nothing')
+    .action(async () => {
+      const started = Date.now();
+      await createLocalStack(loadStackConfig(), print).prepare();
+      print(`stack: prerequisites ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+
+  stack
     .command('down')
     .argument('[services...]', `only these: ${serviceNames.join(', ')}`)
     .description('Stop the processes the stack started; data under .stack/ is kept')
