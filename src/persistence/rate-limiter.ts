@@ -105,19 +105,15 @@ export class SharedRateLimiter {
   }
 
   /**
-   * When a slot due at `slotAt` runs, booked: at `slotAt` when that is still ahead (the
-   * window's slots are `spacing` apart for every instance alike); a slot already due runs
-   * at the earliest instant from now on at least `spacing` from this instance's other
-   * requests.
+   * When a slot due at `slotAt` runs, booked: at `slotAt`, or now when that has passed,
+   * and then past any request of this instance closer than `spacing` (a little less, for
+   * the grid: slots are `spacing` apart, but the first may have been moved to now).
    */
   private schedule(source: SourceName, slotAt: number, spacing: number): number {
     const now = this.clock();
     const booked = (this.scheduled.get(source) ?? []).filter((t) => t > now - 2 * windowMs);
-    let at = slotAt;
-    if (slotAt < now) {
-      at = now;
-      for (const t of booked) if (Math.abs(at - t) < spacing) at = t + spacing;
-    }
+    let at = Math.max(slotAt, now);
+    for (const t of booked) if (Math.abs(at - t) < spacing * 0.95) at = t + spacing;
     booked.push(at);
     booked.sort((x, y) => x - y);
     this.scheduled.set(source, booked);
