@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CreateIndexesOptions, Db, IndexSpecification } from 'mongodb';
 import { collectionNames } from './collections.js';
 
@@ -102,11 +103,31 @@ export interface IndexReport {
   created: number;
 }
 
-/** Creates every index; safe to call on every start and from several instances at once. */
+/**
+ * Creates every index; safe to call on every start and from several instances at once.
+ * Instances starting together create the same collections and indexes at the same
+ * moment; a server on PostgreSQL may then abort one of the racing catalog writes
+ * ("deadlock detected", a duplicate catalog row), and that index is simply created again.
+ */
 export async function ensureIndexes(db: Db): Promise<IndexReport> {
   for (const plan of plans) {
     const options = plan.ttl === true ? { ...plan.options, expireAfterSeconds: 0 } : (plan.options ?? {});
-    await db.collection(plan.collection).createIndex(plan.key, options);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await db.collection(plan.collection).createIndex(plan.key, options);
+        break;
+      } catch (error) {
+        if (attempt >= 8 || !isConcurrentDdlError(error)) throw error;
+        await sleep(20 * attempt + Math.random() * 50);
+      }
+    }
   }
   return { created: plans.length };
+}
+
+function isConcurrentDdlError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /deadlock detected|could not serialize|concurrently updated|duplicate key value violates unique constraint/i.test(
+    message,
+  );
 }
