@@ -228,16 +228,19 @@ export class SpendLedger {
     return applied.modifiedCount === 1;
   }
 
-  /** Refunds every scope of the reservation not refunded yet; true when at least one was. */
+  /** Refunds every scope of the reservation not refunded yet; true for the call that refunded its first scope. */
   private async refund(reservation: Reservation): Promise<boolean> {
-    let refunded = false;
-    for (const scope of reservation.scopes) {
+    // Every scope is refunded once (each guarded by the reservation id); the caller whose
+    // refund of the first scope applied is the one that released it, so concurrent or
+    // repeated releases answer true once, and one that stopped half-way is completed.
+    let first = false;
+    for (const [index, scope] of reservation.scopes.entries()) {
       const applied = await this.counters.updateOne(
         { _id: scope, released: { $ne: reservation.id } },
         { $inc: { spentMicros: -reservation.costMicros, requests: -1 }, $push: { released: reservation.id } },
       );
-      refunded ||= applied.modifiedCount === 1;
+      if (index === 0) first = applied.modifiedCount === 1;
     }
-    return refunded;
+    return first;
   }
 }
