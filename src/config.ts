@@ -276,6 +276,7 @@ export const stackEnvSchema = z.object({
   STACK_KAFKA_CONTROLLER_PORT: port.default(9093),
   STACK_MONGO_PORT: port.default(27017),
   STACK_REGISTRY_PORT: port.default(8081),
+  STACK_POSTGRES_PORT: port.default(5432),
   STACK_START_TIMEOUT_MS: positiveInt.default(120000),
   // Only read to find the default cache folder.
   XDG_CACHE_HOME: z.string().optional(),
@@ -286,9 +287,9 @@ export const stackEnvSchema = z.object({
 export interface StackConfig {
   /** Data, logs and pid files (git-ignored). */
   dir: string;
-  /** Downloaded jars and the built FerretDB binary, shared by every clone of the repo. */
+  /** Downloaded jars and the built binaries and extensions, shared by every clone of the repo. */
   cacheDir: string;
-  ports: { kafka: number; kafkaController: number; mongo: number; registry: number };
+  ports: { kafka: number; kafkaController: number; mongo: number; registry: number; postgres: number };
   startTimeoutMs: number;
   /** The environment the stack's child processes (java, go, mvn, node) inherit. */
   env: Record<string, string | undefined>;
@@ -303,7 +304,7 @@ export function loadStackConfig(env: Record<string, string | undefined> = proces
     throw new ConfigError(`Invalid stack configuration:\n  - ${lines.join('\n  - ')}\nFix the variables above (see "Local stack" in README.md) and start again.`, lines);
   }
   const e = result.data;
-  const ports = { kafka: e.STACK_KAFKA_PORT, kafkaController: e.STACK_KAFKA_CONTROLLER_PORT, mongo: e.STACK_MONGO_PORT, registry: e.STACK_REGISTRY_PORT };
+  const ports = { kafka: e.STACK_KAFKA_PORT, kafkaController: e.STACK_KAFKA_CONTROLLER_PORT, mongo: e.STACK_MONGO_PORT, registry: e.STACK_REGISTRY_PORT, postgres: e.STACK_POSTGRES_PORT };
   const seen = new Map<number, string>();
   for (const [name, value] of Object.entries(ports)) {
     const other = seen.get(value);

@@ -9,7 +9,7 @@ import {
   type ReviewDeps,
 } from '../ops/review/review-actions.js';
 import { UsageError } from '../ops/usage-error.js';
-import { announcedEvents, type AnnouncedEvent } from './movie-history.js';
+import { announcedEvents, markNew, type AnnouncedEvent } from './movie-history.js';
 
 /**
  * The console's three actions, through the same code as `festival-resolver review`
@@ -65,6 +65,7 @@ async function resolved(
   decision: ReviewDecision,
 ): Promise<ActionResult> {
   const startedAt = new Date();
+  const before = await announcedEvents(db, movieKey);
   const outcome = await resolveReview(deps, movieKey, decision, startedAt);
   return {
     kind,
@@ -77,7 +78,7 @@ async function resolved(
       ...(outcome.enrichmentError === undefined ? {} : { enrichmentError: outcome.enrichmentError }),
       ...(outcome.enrichmentResult === undefined ? {} : { enrichmentResult: outcome.enrichmentResult }),
     },
-    events: await announcedEvents(db, outcome.movie.key, outcome.movie.aliasKeys ?? []),
+    events: markNew(before, await announcedEvents(db, outcome.movie.key, outcome.movie.aliasKeys ?? [])),
   };
 }
 
@@ -107,6 +108,7 @@ export async function resolveWithId(
 
 export async function dismissItem(db: Db, deps: ReviewDeps, movieKey: string): Promise<ActionResult> {
   const startedAt = new Date();
+  const before = await announcedEvents(db, movieKey);
   const item = await dismissReview(deps, movieKey, startedAt);
   const movie = await deps.movies.get(item.movieKey);
   return {
@@ -114,6 +116,6 @@ export async function dismissItem(db: Db, deps: ReviewDeps, movieKey: string): P
     startedAt,
     item,
     movie,
-    events: await announcedEvents(db, movie?.key ?? item.movieKey, movie?.aliasKeys ?? []),
+    events: markNew(before, await announcedEvents(db, movie?.key ?? item.movieKey, movie?.aliasKeys ?? [])),
   };
 }

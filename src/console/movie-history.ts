@@ -15,25 +15,37 @@ import type { NominationDocument } from '../persistence/nominations-repository.j
 export interface AnnouncedEvent {
   topic: 'movie.resolved' | 'movie.stub';
   state: string;
-  at: Date;
+  /** Announced by the action the page shows (absent before it). */
+  isNew?: boolean;
 }
 
+/**
+ * The states announced for a movie and the movies merged into it. The store keeps them on
+ * the movie (`announcedStates`, in the order they were added), without a time.
+ */
 export async function announcedEvents(
   db: Db,
   movieKey: string,
   aliasKeys: readonly string[] = [],
 ): Promise<AnnouncedEvent[]> {
-  const markers = await db
-    .collection<{ movieKey: string; state: string; at: Date }>(collectionNames.announcements)
-    .find({ movieKey: { $in: [movieKey, ...aliasKeys] } }, { projection: { _id: 0, state: 1, at: 1 } })
+  const movies = await db
+    .collection<{ key: string; announcedStates?: string[] }>(collectionNames.movies)
+    .find({ key: { $in: [movieKey, ...aliasKeys] } }, { projection: { _id: 0, key: 1, announcedStates: 1 } })
     .toArray();
-  return markers
-    .map((m) => ({
-      topic: m.state.startsWith('stub:') ? ('movie.stub' as const) : ('movie.resolved' as const),
-      state: m.state,
-      at: m.at,
-    }))
-    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  const states = new Set(movies.flatMap((m) => m.announcedStates ?? []));
+  return [...states].map((state) => ({
+    topic: state.startsWith('stub:') ? ('movie.stub' as const) : ('movie.resolved' as const),
+    state,
+  }));
+}
+
+/** `after`, with the states that `before` lacked marked as new. */
+export function markNew(
+  before: readonly AnnouncedEvent[],
+  after: readonly AnnouncedEvent[],
+): AnnouncedEvent[] {
+  const seen = new Set(before.map((e) => e.state));
+  return after.map((e) => (seen.has(e.state) ? e : { ...e, isNew: true }));
 }
 
 /** The identifiers a lookup for this movie would have been recorded under. */

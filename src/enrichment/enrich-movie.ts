@@ -126,7 +126,7 @@ export async function enrichStoredMovie(
     movie: document,
     created: false,
   });
-  await store.movies.markEnrichmentAttempt(finalKey, now);
+  await store.movies.markEnrichmentAttempt(finalKey, now, deps.schedule);
   log.info(
     { movieKey: finalKey, outcome: outcome.kind, from: movie.importType, to: document?.importType },
     'movie enrichment attempted',

@@ -68,11 +68,7 @@ export async function runEnrichmentPass(
   const log = deps.logger.child({ component: 'enrichment' });
   const summary = emptySummary();
   if (limit === 0) return summary;
-  const due = await deps.store.movies.findForEnrichment({
-    now,
-    limit,
-    ...(deps.schedule === undefined ? {} : { schedule: deps.schedule }),
-  });
+  const due = await deps.store.movies.findForEnrichment({ now, limit });
   const passDeps: EnrichmentDeps = { ...deps, now: () => now };
   for (const movie of due) {
     if (options.signal?.aborted === true) {
@@ -84,7 +80,7 @@ export async function runEnrichmentPass(
       outcome = await enrichStoredMovie(passDeps, movie, { curated: false });
     } catch (error) {
       log.error({ err: error, movieKey: movie.key }, 'enrichment of one movie failed unexpectedly');
-      await deps.store.movies.markEnrichmentAttempt(movie.key, now).catch(() => undefined);
+      await deps.store.movies.markEnrichmentAttempt(movie.key, now, deps.schedule).catch(() => undefined);
       outcome = {
         kind: 'failed',
         movieKey: movie.key,

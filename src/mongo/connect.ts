@@ -18,14 +18,21 @@ export interface MongoConnectOptions {
 }
 
 function unavailable(message: string, error: unknown): FestivalResolverError {
-  return new FestivalResolverError('MONGO_UNAVAILABLE', `${message}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return new FestivalResolverError(
+    'MONGO_UNAVAILABLE',
+    `${message}: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
 }
 
 /**
- * Connects to MongoDB (or FerretDB) and pings it, so a wrong URI fails at start-up within
+ * Connects to MongoDB (or a MongoDB-compatible server) and pings it, so a wrong URI fails at start-up within
  * serverSelectionTimeoutMS instead of on the first message.
  */
-export async function connectMongo(config: Config['mongo'], options: MongoConnectOptions = {}): Promise<MongoConnection> {
+export async function connectMongo(
+  config: Config['mongo'],
+  options: MongoConnectOptions = {},
+): Promise<MongoConnection> {
   const client = new MongoClient(config.uri, {
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
     appName: options.appName ?? 'festival-resolver',
@@ -43,7 +50,9 @@ export async function connectMongo(config: Config['mongo'], options: MongoConnec
     await ping();
   } catch (error) {
     await client.close().catch(() => undefined);
-    throw error instanceof FestivalResolverError ? error : unavailable(`cannot connect to MongoDB at ${redactUri(config.uri)}`, error);
+    throw error instanceof FestivalResolverError
+      ? error
+      : unavailable(`cannot connect to MongoDB at ${redactUri(config.uri)}`, error);
   }
   return { client, db, ping, close: () => client.close() };
 }

@@ -7,7 +7,6 @@ export const collectionNames = {
   reviewQueue: 'review_queue',
   spendLedger: 'spend_ledger',
   rateLimits: 'rate_limits',
-  announcements: 'movie_announcements',
 } as const;
 
 export type CollectionName = (typeof collectionNames)[keyof typeof collectionNames];

@@ -2,14 +2,14 @@ import type { Collection, Db } from 'mongodb';
 import type { Config } from '../config.js';
 import type { SourceName } from '../domain/movie.js';
 import { collectionNames } from './collections.js';
-import { isDuplicateKeyError } from './mongo-errors.js';
 
 /**
  * Results of upstream lookups by source + identifier (for example `imdb:tt0111161` or a
  * normalised title query), so that a replay or a second festival listing the same film
  * does not pay again. Hits are kept `hitTtlDays`, misses `missTtlHours` (a film missing
  * today may be added upstream tomorrow). Transient failures are never cached.
- * Expiry holds in every query because FerretDB 1.24 has no TTL indexes.
+ * A TTL index on `expiresAt` deletes expired entries (the server's monitor runs about once
+ * a minute, so reads filter on `expiresAt` too); each store is one upsert.
  */
 
 /** What the cache holds for one lookup. */
@@ -19,7 +19,7 @@ export type CachedLookup<T> = { kind: 'found'; value: T } | { kind: 'not_found';
 export type CacheEntry<T> = CachedLookup<T> & { storedAt: Date; expiresAt: Date };
 
 interface CacheDocument {
-  /** `<source>:<identifier>`: FerretDB pushes `_id` equality down to its storage, other fields it scans. */
+  /** `<source>:<identifier>`: the natural key. */
   _id: string;
   source: SourceName;
   identifier: string;
@@ -45,32 +45,32 @@ export class LookupCache {
 
   /** The unexpired entry, or null. `T` is the caller's promise about what it stored. */
   async get<T>(source: SourceName, identifier: string, now = new Date()): Promise<CacheEntry<T> | null> {
-    // Expiry is checked here, not in the filter: FerretDB 1.24 answers a pure `_id` filter
-    // from its primary key but scans the whole collection once any other condition is added.
-    const doc = await this.entries.findOne({ _id: cacheId(source, identifier) });
-    if (doc === null || !(doc.expiresAt.getTime() > now.getTime())) return null;
+    const doc = await this.entries.findOne({ _id: cacheId(source, identifier), expiresAt: { $gt: now } });
+    if (doc === null) return null;
     const base = { storedAt: doc.storedAt, expiresAt: doc.expiresAt };
     if (doc.kind === 'found') return { kind: 'found', value: doc.value as T, ...base };
-    return doc.value === undefined ? { kind: 'not_found', ...base } : { kind: 'not_found', value: doc.value as T, ...base };
+    return doc.value === undefined
+      ? { kind: 'not_found', ...base }
+      : { kind: 'not_found', value: doc.value as T, ...base };
   }
 
   /** Stores (or replaces) the result of a lookup; returns when it expires. */
-  async set<T>(source: SourceName, identifier: string, result: CachedLookup<T>, now = new Date()): Promise<Date> {
+  async set<T>(
+    source: SourceName,
+    identifier: string,
+    result: CachedLookup<T>,
+    now = new Date(),
+  ): Promise<Date> {
     const lifetime = result.kind === 'found' ? this.ttl.hitTtlDays * 24 * hour : this.ttl.missTtlHours * hour;
     const expiresAt = new Date(now.getTime() + lifetime);
     const id = cacheId(source, identifier);
     const fields = { source, identifier, kind: result.kind, storedAt: now, expiresAt };
-    try {
-      // Insert first: most lookups are new, and an insert is one write where an upsert is a
-      // read and a write (on FerretDB 1.24 as released, a scan of the collection).
-      await this.entries.insertOne(result.value === undefined ? { _id: id, ...fields } : { _id: id, ...fields, value: result.value });
-      return expiresAt;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-    // Refreshing an entry (an expired one, or a miss that is now a hit), or another instance
-    // stored the same lookup a moment ago: overwrite it.
-    const update = result.value === undefined ? { $set: fields, $unset: { value: '' as const } } : { $set: { ...fields, value: result.value } };
+    // Replaces whatever was there (an expired entry, a miss that is now a hit, or the same
+    // lookup stored a moment ago by another instance).
+    const update =
+      result.value === undefined
+        ? { $set: fields, $unset: { value: '' as const } }
+        : { $set: { ...fields, value: result.value } };
     await this.entries.updateOne({ _id: id }, update, { upsert: true });
     return expiresAt;
   }
@@ -80,7 +80,7 @@ export class LookupCache {
     await this.entries.deleteOne({ _id: cacheId(source, identifier) });
   }
 
-  /** Deletes expired entries where the server has no TTL index; returns how many. */
+  /** Deletes expired entries now rather than at the TTL monitor's next pass; returns how many. */
   async purgeExpired(now = new Date()): Promise<number> {
     return (await this.entries.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
   }

@@ -56,7 +56,10 @@ export interface AttemptRecord {
 }
 
 /** Maps a source's UpstreamAttempt plus chain context to an AttemptRecord. */
-export function attemptRecordFrom(attempt: UpstreamAttempt, context: Omit<Partial<LookupMetricMetadata>, 'strategy' | 'cost_usd'> & { attemptId?: string }): AttemptRecord {
+export function attemptRecordFrom(
+  attempt: UpstreamAttempt,
+  context: Omit<Partial<LookupMetricMetadata>, 'strategy' | 'cost_usd'> & { attemptId?: string },
+): AttemptRecord {
   const { attemptId, ...metadata } = context;
   return {
     ...(attemptId === undefined ? {} : { attemptId }),
@@ -126,7 +129,7 @@ export class LookupMetricsRepository {
     if (records.length === 0) return 0;
     // One ordered insertMany (one round trip; attempts carry fresh ids, so duplicates only
     // come from a retried write). Ordered, not unordered: the duplicate-key report of an
-    // unordered bulk insert is one place FerretDB and MongoDB are known to differ. On a
+    // unordered bulk insert differs between MongoDB-compatible servers. On a
     // duplicate, the records before it were inserted and the rest go one at a time.
     try {
       await this.attempts.insertMany(records.map(asDocument), { ordered: true });
@@ -141,7 +144,9 @@ export class LookupMetricsRepository {
   }
 
   /** Attempts of one source (or all) since an instant, newest first. */
-  async find(filter: { source?: SourceName; since?: Date; festival?: string; limit?: number } = {}): Promise<LookupMetricDocument[]> {
+  async find(
+    filter: { source?: SourceName; since?: Date; festival?: string; limit?: number } = {},
+  ): Promise<LookupMetricDocument[]> {
     const query: Record<string, unknown> = {};
     if (filter.source !== undefined) query.source = filter.source;
     if (filter.since !== undefined) query.inserted_at = { $gte: filter.since };

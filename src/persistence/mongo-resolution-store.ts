@@ -3,7 +3,12 @@ import type { Db } from 'mongodb';
 import type { ImportType, SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
 import type { TierStep } from '../resolver/chain.js';
-import { announcedState, type ResolutionRecord, type ResolutionStore, type StoredMovie } from '../resolver/resolution-store.js';
+import {
+  announcedState,
+  type ResolutionRecord,
+  type ResolutionStore,
+  type StoredMovie,
+} from '../resolver/resolution-store.js';
 import { AnnouncementsRepository } from './announcements-repository.js';
 import { attemptRecordFrom, LookupMetricsRepository } from './lookup-metrics-repository.js';
 import type { StoredMovie as MovieRow } from './movie-merge.js';
@@ -34,27 +39,53 @@ export class MongoResolutionStore implements ResolutionStore {
 
   async save(record: ResolutionRecord, now: Date): Promise<StoredMovie> {
     const { nomination, resolved } = record;
-    const film = { imdbId: nomination.film.imdbId, title: nomination.film.title, originalTitle: nomination.film.originalTitle, year: nomination.film.year };
+    const film = {
+      imdbId: nomination.film.imdbId,
+      title: nomination.film.title,
+      originalTitle: nomination.film.originalTitle,
+      year: nomination.film.year,
+    };
     const upsert = resolved
-      ? await this.movies.upsertResolved({ film, movie: resolved.movie, importType: resolved.importType, confidence: resolved.confidence, sources: [resolved.source], now })
+      ? await this.movies.upsertResolved({
+          film,
+          movie: resolved.movie,
+          importType: resolved.importType,
+          confidence: resolved.confidence,
+          sources: [resolved.source],
+          now,
+        })
       : await this.movies.upsertStub(film, now);
     const document: MovieRow = upsert.document;
-    if (upsert.previousKey !== undefined) await this.nominations.relinkMovie(upsert.previousKey, document.key, now);
+    if (upsert.previousKey !== undefined)
+      await this.nominations.relinkMovie(upsert.previousKey, document.key, now);
     await this.nominations.record(nomination, document.key, now);
 
-    await this.writeAttempts(nomination, record.steps, { created: upsert.created, importType: document.importType, hierarchy: document.dataSourceHierarchy });
+    await this.writeAttempts(nomination, record.steps, {
+      created: upsert.created,
+      importType: document.importType,
+      hierarchy: document.dataSourceHierarchy,
+    });
 
     if (record.review !== undefined) {
-      await this.review.open({ movieKey: document.key, reason: record.review.reason, candidates: record.review.candidates, nominationIds: [nomination.nominationId], now });
+      await this.review.open({
+        movieKey: document.key,
+        reason: record.review.reason,
+        candidates: record.review.candidates,
+        nominationIds: [nomination.nominationId],
+        now,
+      });
     }
 
     // A movie created just now has never been announced and has no other nomination yet
     // (nominations are linked only after their movie is written); only an existing movie
-    // needs the marker lookup and, when due, the query of its nominations (which FerretDB
-    // 1.24 answers with a scan of the whole collection).
+    // needs the announced-state lookup and, when due, the query of its nominations.
     const fresh = upsert.created && upsert.previousKey === undefined;
-    const needsEvent = fresh || !(await this.announcements.isAnnounced(document.key, announcedState(document)));
-    const nominationIds = !needsEvent || fresh ? [nomination.nominationId] : (await this.nominations.findByMovie(document.key)).map((n) => n.nominationId);
+    const needsEvent =
+      fresh || !(await this.announcements.isAnnounced(document.key, announcedState(document)));
+    const nominationIds =
+      !needsEvent || fresh
+        ? [nomination.nominationId]
+        : (await this.nominations.findByMovie(document.key)).map((n) => n.nominationId);
     return { document, created: upsert.created, changed: upsert.changed, needsEvent, nominationIds };
   }
 
@@ -62,7 +93,11 @@ export class MongoResolutionStore implements ResolutionStore {
     await this.writeAttempts(nomination, steps, undefined);
   }
 
-  private async writeAttempts(nomination: Nomination, steps: TierStep[], movie: { created: boolean; importType: ImportType; hierarchy: SourceName[] } | undefined): Promise<void> {
+  private async writeAttempts(
+    nomination: Nomination,
+    steps: TierStep[],
+    movie: { created: boolean; importType: ImportType; hierarchy: SourceName[] } | undefined,
+  ): Promise<void> {
     const attempts = steps.flatMap((step) =>
       step.attempts.map((attempt) =>
         attemptRecordFrom(attempt, {

@@ -1,5 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ImportType, LockableField, MovieDocument, NormalizedMovie, SourceName } from '../domain/movie.js';
+import type {
+  ImportType,
+  LockableField,
+  MovieDocument,
+  NormalizedMovie,
+  SourceName,
+} from '../domain/movie.js';
 
 /**
  * How a new result is folded into a stored movie: pure code, so the rules can be read and
@@ -17,6 +23,10 @@ export interface StoredMovie extends MovieDocument {
   version: number;
   /** Earlier keys (a title key before the IMDb ID was known). */
   aliasKeys: string[];
+  /** When enrichment is next due (see enrichment-schedule.ts); set while needsEnrichment. */
+  nextEnrichmentAt?: Date;
+  /** The states of the movie announced on Kafka (announcements-repository.ts). */
+  announcedStates?: string[];
 }
 
 /** What a write wants the movie to become. */
@@ -62,6 +72,7 @@ function newDocument(write: MovieWrite, now: Date): StoredMovie {
     data: write.data,
     importType: write.importType,
     needsEnrichment: write.importType !== 'full',
+    nextEnrichmentAt: write.importType !== 'full' ? now : undefined,
     dataSourceHierarchy: [...new Set(write.sources)],
     confidence: write.confidence,
     locked: [],
@@ -72,7 +83,12 @@ function newDocument(write: MovieWrite, now: Date): StoredMovie {
   });
 }
 
-function keep<K extends keyof StoredMovie>(locked: LockableField[], field: K & LockableField, existing: StoredMovie, incoming: StoredMovie[K]): StoredMovie[K] {
+function keep<K extends keyof StoredMovie>(
+  locked: LockableField[],
+  field: K & LockableField,
+  existing: StoredMovie,
+  incoming: StoredMovie[K],
+): StoredMovie[K] {
   if (locked.includes(field)) return existing[field];
   return incoming ?? existing[field];
 }
@@ -86,7 +102,10 @@ function withIdentity(existing: StoredMovie, write: MovieWrite): StoredMovie {
     key: write.key,
     imdbId: existing.imdbId ?? (locked.includes('imdbId') ? undefined : write.imdbId),
     tmdbId: existing.tmdbId ?? (locked.includes('tmdbId') ? undefined : write.tmdbId),
-    aliasKeys: rekey && !existing.aliasKeys.includes(existing.key) ? [...existing.aliasKeys, existing.key] : existing.aliasKeys,
+    aliasKeys:
+      rekey && !existing.aliasKeys.includes(existing.key)
+        ? [...existing.aliasKeys, existing.key]
+        : existing.aliasKeys,
   });
 }
 
@@ -94,14 +113,19 @@ function withIdentity(existing: StoredMovie, write: MovieWrite): StoredMovie {
 function sameFilm(a: NormalizedMovie, b: NormalizedMovie): boolean {
   const { imdbId: ai, tmdbId: at } = a.externalIds;
   const { imdbId: bi, tmdbId: bt } = b.externalIds;
-  if ((ai !== undefined && bi !== undefined && ai !== bi) || (at !== undefined && bt !== undefined && at !== bt)) return false;
+  if (
+    (ai !== undefined && bi !== undefined && ai !== bi) ||
+    (at !== undefined && bt !== undefined && at !== bt)
+  )
+    return false;
   return (ai !== undefined && ai === bi) || (at !== undefined && at === bt);
 }
 
 const comparable = (m: StoredMovie): unknown => ({ ...m, updatedAt: undefined, version: undefined });
 
 function result(existing: StoredMovie, candidate: StoredMovie, upgraded: boolean, now: Date): MergeResult {
-  if (isDeepStrictEqual(comparable(candidate), comparable(existing))) return { document: existing, changed: false, upgraded: false };
+  if (isDeepStrictEqual(comparable(candidate), comparable(existing)))
+    return { document: existing, changed: false, upgraded: false };
   return { document: { ...candidate, updatedAt: now }, changed: true, upgraded };
 }
 
@@ -119,16 +143,32 @@ export function mergeMovie(existing: StoredMovie | null, write: MovieWrite, now:
   const from = rank[existing.importType];
   const to = rank[write.importType];
   // The curator's film replaces a wrong match's data outright (its import type included).
-  const wrongData = curated && existing.data !== undefined && write.data !== undefined && !sameFilm(existing.data, write.data);
-  if (!wrongData && (to < from || (to === from && (write.importType === 'stub' || (!curated && write.confidence < existing.confidence))))) {
+  const wrongData =
+    curated &&
+    existing.data !== undefined &&
+    write.data !== undefined &&
+    !sameFilm(existing.data, write.data);
+  if (
+    !wrongData &&
+    (to < from ||
+      (to === from && (write.importType === 'stub' || (!curated && write.confidence < existing.confidence))))
+  ) {
     return result(existing, identified, false, now);
   }
-  const data = write.data === undefined ? existing.data : locked.includes('directors') && existing.data !== undefined ? { ...write.data, directors: existing.data.directors } : write.data;
+  const data =
+    write.data === undefined
+      ? existing.data
+      : locked.includes('directors') && existing.data !== undefined
+        ? { ...write.data, directors: existing.data.directors }
+        : write.data;
   const candidate: StoredMovie = compact({
     ...identified,
     imdbId: keep(locked, 'imdbId', identified, write.imdbId),
     // A wrong match's TMDb ID goes with its data unless the curator locked it.
-    tmdbId: wrongData && !locked.includes('tmdbId') ? write.tmdbId : keep(locked, 'tmdbId', identified, write.tmdbId),
+    tmdbId:
+      wrongData && !locked.includes('tmdbId')
+        ? write.tmdbId
+        : keep(locked, 'tmdbId', identified, write.tmdbId),
     title: keep(locked, 'title', identified, write.title),
     originalTitle: keep(locked, 'originalTitle', identified, write.originalTitle),
     year: keep(locked, 'year', identified, write.year),

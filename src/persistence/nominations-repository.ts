@@ -55,7 +55,15 @@ export class NominationsRepository {
     );
     const newer = await this.nominations.updateOne(
       { nominationId: nomination.nominationId, producedAt: { $lt: nomination.producedAt } },
-      { $set: { won: nomination.won, people: nomination.people, critical: nomination.critical, producedAt: nomination.producedAt, updatedAt: now } },
+      {
+        $set: {
+          won: nomination.won,
+          people: nomination.people,
+          critical: nomination.critical,
+          producedAt: nomination.producedAt,
+          updatedAt: now,
+        },
+      },
     );
     return { created: false, relinked: relink.modifiedCount > 0, updated: newer.modifiedCount > 0 };
   }
@@ -63,7 +71,12 @@ export class NominationsRepository {
   /** Points every nomination of one movie key at another (a title-keyed film got its IMDb ID). */
   async relinkMovie(fromKey: string, toKey: string, now = new Date()): Promise<number> {
     if (fromKey === toKey) return 0;
-    return (await this.nominations.updateMany({ movieKey: fromKey }, { $set: { movieKey: toKey, linkedAt: now, updatedAt: now } })).modifiedCount;
+    return (
+      await this.nominations.updateMany(
+        { movieKey: fromKey },
+        { $set: { movieKey: toKey, linkedAt: now, updatedAt: now } },
+      )
+    ).modifiedCount;
   }
 
   async get(nominationId: string): Promise<NominationDocument | null> {
@@ -71,7 +84,10 @@ export class NominationsRepository {
   }
 
   async findByMovie(movieKey: string): Promise<NominationDocument[]> {
-    return this.nominations.find({ movieKey }, { projection: { _id: 0 } }).sort({ nominationId: 1 }).toArray();
+    return this.nominations
+      .find({ movieKey }, { projection: { _id: 0 } })
+      .sort({ nominationId: 1 })
+      .toArray();
   }
 
   async countByFestival(festival: string): Promise<number> {
@@ -94,14 +110,17 @@ export class NominationsRepository {
       linkedAt: now,
       updatedAt: now,
     };
+    // One upsert on the natural key: a redelivery, or another instance recording the same
+    // nomination, finds it there and changes nothing. Two upserts racing to create it: the
+    // loser fails on the unique nominationId index, and the document exists.
     try {
-      // A plain insert keyed by `_id` (the unique nominationId index still guards documents
-      // stored before): FerretDB 1.24 scans the whole collection for the old upsert's
-      // `nominationId` filter, while an insert is answered from the primary key.
-      await this.nominations.insertOne({ _id: n.nominationId, ...doc } as never);
-      return true;
+      const result = await this.nominations.updateOne(
+        { nominationId: n.nominationId },
+        { $setOnInsert: doc },
+        { upsert: true },
+      );
+      return result.upsertedCount === 1;
     } catch (error) {
-      // Recorded before (a redelivery) or by another instance at the same time: it exists.
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }

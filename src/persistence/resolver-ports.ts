@@ -12,7 +12,9 @@ export function cachePort(cache: LookupCache): LookupCachePort {
     async get(source, identifier): Promise<CachedLookup | undefined> {
       const entry = await cache.get<Omit<Found, 'attempts'>>(source, identifier);
       if (entry === null) return undefined;
-      return entry.kind === 'found' ? { kind: 'found', outcome: { ...entry.value, attempts: [] } } : { kind: 'not_found' };
+      return entry.kind === 'found'
+        ? { kind: 'found', outcome: { ...entry.value, attempts: [] } }
+        : { kind: 'not_found' };
     },
     async setFound(source, identifier, outcome) {
       const { attempts: _attempts, ...value } = outcome;

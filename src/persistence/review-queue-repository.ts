@@ -8,7 +8,7 @@ import { isDuplicateKeyError } from './mongo-errors.js';
 /**
  * `review_queue`: films a curator should look at. One OPEN item per movie, enforced by a
  * sparse unique `openKey` that holds the movie key while the item is open and is removed
- * when it is resolved or dismissed (FerretDB 1.24 has no partial indexes); closed items
+ * when it is resolved or dismissed; closed items
  * stay as history, so a film can be reopened later. Opening again while open adds the
  * nomination ids and refreshes the reason and candidates, and changes nothing when they
  * are the same.
@@ -51,7 +51,12 @@ const day = 24 * 3600 * 1000;
 
 export class ReviewQueueRepository {
   private readonly items: Collection<ReviewItem>;
-  private readonly movies: Collection<{ key: string; importType: string; createdAt: Date; dataSourceHierarchy: SourceName[] }>;
+  private readonly movies: Collection<{
+    key: string;
+    importType: string;
+    createdAt: Date;
+    dataSourceHierarchy: SourceName[];
+  }>;
 
   constructor(db: Db) {
     this.items = db.collection<ReviewItem>(collectionNames.reviewQueue);
@@ -65,7 +70,16 @@ export class ReviewQueueRepository {
     for (let race = 0; race < 3; race += 1) {
       const current = await this.items.findOne({ openKey: input.movieKey }, { projection: { _id: 0 } });
       if (current === null) {
-        const item: ReviewItem = { movieKey: input.movieKey, openKey: input.movieKey, reason: input.reason, candidates: input.candidates ?? [], nominationIds, status: 'open', createdAt: now, updatedAt: now };
+        const item: ReviewItem = {
+          movieKey: input.movieKey,
+          openKey: input.movieKey,
+          reason: input.reason,
+          candidates: input.candidates ?? [],
+          nominationIds,
+          status: 'open',
+          createdAt: now,
+          updatedAt: now,
+        };
         try {
           await this.items.insertOne({ ...item });
           return { created: true, item };
@@ -78,15 +92,38 @@ export class ReviewQueueRepository {
       const candidates = input.candidates ?? current.candidates;
       // A stale-stub escalation does not hide why the film first came here.
       const reason = input.reason === 'stale_stub' ? current.reason : input.reason;
-      if (added.length === 0 && reason === current.reason && JSON.stringify(candidates) === JSON.stringify(current.candidates)) return { created: false, item: current };
-      await this.items.updateOne({ openKey: input.movieKey }, { $addToSet: { nominationIds: { $each: added } }, $set: { reason, candidates, updatedAt: now } });
-      return { created: false, item: { ...current, reason, candidates, nominationIds: [...current.nominationIds, ...added], updatedAt: now } };
+      if (
+        added.length === 0 &&
+        reason === current.reason &&
+        JSON.stringify(candidates) === JSON.stringify(current.candidates)
+      )
+        return { created: false, item: current };
+      await this.items.updateOne(
+        { openKey: input.movieKey },
+        { $addToSet: { nominationIds: { $each: added } }, $set: { reason, candidates, updatedAt: now } },
+      );
+      return {
+        created: false,
+        item: {
+          ...current,
+          reason,
+          candidates,
+          nominationIds: [...current.nominationIds, ...added],
+          updatedAt: now,
+        },
+      };
     }
-    throw new FestivalResolverError('MONGO_UNAVAILABLE', `review item for ${input.movieKey} kept changing while being opened`, { retryable: true });
+    throw new FestivalResolverError(
+      'MONGO_UNAVAILABLE',
+      `review item for ${input.movieKey} kept changing while being opened`,
+      { retryable: true },
+    );
   }
 
   /** Items by status and reason, escalated first, then oldest first. */
-  async list(filter: { status?: ReviewStatus; reason?: ReviewReason; escalated?: boolean; limit?: number } = {}): Promise<ReviewItem[]> {
+  async list(
+    filter: { status?: ReviewStatus; reason?: ReviewReason; escalated?: boolean; limit?: number } = {},
+  ): Promise<ReviewItem[]> {
     const query: Filter<ReviewItem> = { status: filter.status ?? 'open' };
     if (filter.reason !== undefined) query.reason = filter.reason;
     if (filter.escalated !== undefined) query.escalatedAt = { $exists: filter.escalated };
@@ -96,14 +133,21 @@ export class ReviewQueueRepository {
       .limit(filter.limit ?? 50)
       .toArray();
     // Stable: escalated items move to the front, each group stays oldest first.
-    return [...items.filter((i) => i.escalatedAt !== undefined), ...items.filter((i) => i.escalatedAt === undefined)];
+    return [
+      ...items.filter((i) => i.escalatedAt !== undefined),
+      ...items.filter((i) => i.escalatedAt === undefined),
+    ];
   }
 
   /** The open item of a movie, else its latest closed one. */
   async get(movieKey: string): Promise<ReviewItem | null> {
     const open = await this.items.findOne({ openKey: movieKey }, { projection: { _id: 0 } });
     if (open !== null) return open;
-    const [latest] = await this.items.find({ movieKey }, { projection: { _id: 0 } }).sort({ createdAt: -1 }).limit(1).toArray();
+    const [latest] = await this.items
+      .find({ movieKey }, { projection: { _id: 0 } })
+      .sort({ createdAt: -1 })
+      .limit(1)
+      .toArray();
     return latest ?? null;
   }
 
@@ -124,13 +168,18 @@ export class ReviewQueueRepository {
    */
   async escalateStaleStubs(now = new Date(), days = 30): Promise<number> {
     const cutoff = new Date(now.getTime() - days * day);
-    const stale = await this.movies.find({ importType: 'stub', createdAt: { $lte: cutoff } }, { projection: { key: 1 } }).toArray();
+    const stale = await this.movies
+      .find({ importType: 'stub', createdAt: { $lte: cutoff } }, { projection: { key: 1 } })
+      .toArray();
     let escalated = 0;
     for (const { key } of stale) {
       const open = await this.items.findOne({ openKey: key });
       if (open?.escalatedAt !== undefined) continue;
       if (open === null) await this.open({ movieKey: key, reason: 'stale_stub', now });
-      const result = await this.items.updateOne({ openKey: key, escalatedAt: { $exists: false } }, { $set: { escalatedAt: now, updatedAt: now } });
+      const result = await this.items.updateOne(
+        { openKey: key, escalatedAt: { $exists: false } },
+        { $set: { escalatedAt: now, updatedAt: now } },
+      );
       escalated += result.modifiedCount;
     }
     return escalated;

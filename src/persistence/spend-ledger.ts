@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
 import type { Config } from '../config.js';
 import type { SourceName } from '../domain/movie.js';
-import { AppendLog, type LogEntry } from './append-log.js';
 import { collectionNames } from './collections.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
 
@@ -11,10 +10,15 @@ import { isDuplicateKeyError } from './mongo-errors.js';
  * each paid call so that any number of instances never overspend together. Amounts are
  * integer micro-dollars so that a thousand $0.001 calls add up to exactly $1.
  *
- * Each source × period is an append-only log in `spend_ledger` (`omdb:day:2026-11-23#17`
- * holds the running totals after the 17th entry); see append-log.ts for why it is not a
- * counter document. The `imdb` source is the IMDb page fetched through Zyte, so its
- * budget is the Zyte budget.
+ * One counter document per source × period in `spend_ledger` (`_id` `omdb:day:2026-11-23`),
+ * reserved with one guarded `$inc`: the filter admits the document only while the call
+ * still fits, so the server applies or refuses each reservation atomically, whatever the
+ * number of racing instances. The first reservation of a period creates the counter by
+ * upsert; when two race to create it, the loser's upsert fails on the `_id` and it retries
+ * against the counter the winner made. A refund is a guarded `$inc` too, keyed by the
+ * reservation id (`released` holds the ids refunded), so it happens once however often it
+ * is asked for. The `imdb` source is the IMDb page fetched through Zyte, so its budget is
+ * the Zyte budget.
  */
 
 /** Limits of one paying source; a missing limit is no limit. */
@@ -39,7 +43,8 @@ export interface Reservation {
 
 export type ExhaustedPeriod = 'day' | 'month' | 'quota';
 
-export type ReserveResult = { ok: true; reservation: Reservation } | { ok: false; reason: 'budget_exhausted'; period: ExhaustedPeriod };
+export type ReserveResult =
+  { ok: true; reservation: Reservation } | { ok: false; reason: 'budget_exhausted'; period: ExhaustedPeriod };
 
 /** What is left of one source's budgets, for the budget-remaining gauge. */
 export interface BudgetRemaining {
@@ -49,18 +54,16 @@ export interface BudgetRemaining {
   quota: { limit: number; used: number; remaining: number } | null;
 }
 
-interface LedgerEntry extends LogEntry {
-  kind: 'reserve' | 'release';
-  reservationId: string;
-  deltaMicros: number;
-  deltaRequests: number;
-  /** Running totals after this entry. */
+interface Counter {
+  _id: string;
   spentMicros: number;
   requests: number;
-  at: Date;
+  /** Reservation ids refunded: a refund is applied once per id. */
+  released: string[];
+  expiresAt: Date;
 }
 
-/** Ledger entries outlive their period by this much, so that last month stays readable. */
+/** Counters outlive their period by this much (TTL index), so that last month stays readable. */
 const retentionMs = 62 * 24 * 3600 * 1000;
 
 const micros = (usd: number): number => Math.round(usd * 1_000_000);
@@ -82,62 +85,71 @@ export function budgetsFromConfig(sources: Config['sources']): Budgets {
       monthlyBudgetUsd: sources.omdb.monthlyBudgetUsd,
       dailyRequestQuota: sources.omdb.dailyRequestQuota,
     },
-    imdb: { costUsd: sources.zyte.costUsd, dailyBudgetUsd: sources.zyte.dailyBudgetUsd, monthlyBudgetUsd: sources.zyte.monthlyBudgetUsd },
+    imdb: {
+      costUsd: sources.zyte.costUsd,
+      dailyBudgetUsd: sources.zyte.dailyBudgetUsd,
+      monthlyBudgetUsd: sources.zyte.monthlyBudgetUsd,
+    },
   };
 }
 
 /** The shared spend ledger; one per process, built in main.ts with the database and the budgets. */
 export class SpendLedger {
-  private readonly entries: Collection<LedgerEntry>;
-  private readonly log: AppendLog<LedgerEntry>;
+  private readonly counters: Collection<Counter>;
 
   constructor(
     db: Db,
     private readonly budgets: Budgets,
   ) {
-    this.entries = db.collection<LedgerEntry>(collectionNames.spendLedger);
-    this.log = new AppendLog(this.entries);
+    this.counters = db.collection<Counter>(collectionNames.spendLedger);
   }
 
   /** Reserves one call of `source` (daily, then monthly); data, never an exception, when a budget is spent. */
   async reserve(source: SourceName, options: { now?: Date; costUsd?: number } = {}): Promise<ReserveResult> {
     const now = options.now ?? new Date();
     const budget = this.budgets[source];
-    const id = randomUUID();
     const costMicros = micros(options.costUsd ?? budget?.costUsd ?? 0);
-    const reservation: Reservation = { id, source, costMicros, scopes: [], at: now };
+    const reservation: Reservation = { id: randomUUID(), source, costMicros, scopes: [], at: now };
     if (budget === undefined) return { ok: true, reservation };
     const periods = budgetPeriods(now);
 
     if (budget.dailyBudgetUsd !== undefined || budget.dailyRequestQuota !== undefined) {
       const scope = `${source}:day:${periods.day}`;
-      let refused: ExhaustedPeriod = 'day';
-      const result = await this.log.append(scope, (head) => {
-        const spent = head?.spentMicros ?? 0;
-        const requests = head?.requests ?? 0;
-        if (budget.dailyRequestQuota !== undefined && requests + 1 > budget.dailyRequestQuota) {
-          refused = 'quota';
-          return null;
-        }
-        if (budget.dailyBudgetUsd !== undefined && spent + costMicros > micros(budget.dailyBudgetUsd)) {
-          refused = 'day';
-          return null;
-        }
-        return this.entry('reserve', id, costMicros, 1, head, now);
-      });
-      if (!result.appended) return { ok: false, reason: 'budget_exhausted', period: refused };
+      const guard: Filter<Counter> = {};
+      if (budget.dailyBudgetUsd !== undefined)
+        guard.spentMicros = { $lte: micros(budget.dailyBudgetUsd) - costMicros };
+      if (budget.dailyRequestQuota !== undefined) guard.requests = { $lte: budget.dailyRequestQuota - 1 };
+      // A call that could never fit is refused before the upsert, which would create the
+      // counter with it.
+      if (budget.dailyRequestQuota !== undefined && budget.dailyRequestQuota < 1)
+        return { ok: false, reason: 'budget_exhausted', period: 'quota' };
+      if (budget.dailyBudgetUsd !== undefined && costMicros > micros(budget.dailyBudgetUsd))
+        return { ok: false, reason: 'budget_exhausted', period: 'day' };
+      if (!(await this.take(scope, guard, costMicros, now))) {
+        const counter = await this.counters.findOne({ _id: scope });
+        const quotaSpent =
+          budget.dailyRequestQuota !== undefined && (counter?.requests ?? 0) + 1 > budget.dailyRequestQuota;
+        return { ok: false, reason: 'budget_exhausted', period: quotaSpent ? 'quota' : 'day' };
+      }
       reservation.scopes.push(scope);
     }
 
     if (budget.monthlyBudgetUsd !== undefined) {
       const scope = `${source}:month:${periods.month}`;
-      const limit = micros(budget.monthlyBudgetUsd);
-      const result = await this.log.append(scope, (head) =>
-        (head?.spentMicros ?? 0) + costMicros > limit ? null : this.entry('reserve', id, costMicros, 1, head, now),
-      );
-      if (!result.appended) {
+      if (costMicros > micros(budget.monthlyBudgetUsd)) {
+        await this.refund(reservation);
+        return { ok: false, reason: 'budget_exhausted', period: 'month' };
+      }
+      if (
+        !(await this.take(
+          scope,
+          { spentMicros: { $lte: micros(budget.monthlyBudgetUsd) - costMicros } },
+          costMicros,
+          now,
+        ))
+      ) {
         // Give the daily reservation back: the call will not happen.
-        await this.refund(reservation, now);
+        await this.refund(reservation);
         return { ok: false, reason: 'budget_exhausted', period: 'month' };
       }
       reservation.scopes.push(scope);
@@ -149,18 +161,9 @@ export class SpendLedger {
    * Gives back a reservation whose call was not charged (Zyte 429/503/520, a request
    * never sent). Idempotent: releasing twice refunds once. Returns false on the repeat.
    */
-  async release(reservation: Reservation, now = new Date()): Promise<boolean> {
+  async release(reservation: Reservation, _now?: Date): Promise<boolean> {
     if (reservation.scopes.length === 0) return false;
-    try {
-      // A marker whose unique _id makes the refund happen once, however often it is asked for.
-      const expiresAt = new Date(now.getTime() + retentionMs);
-      await this.entries.insertOne({ _id: `release:${reservation.id}`, kind: 'release', at: now, expiresAt } as never);
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
-    await this.refund(reservation, now);
-    return true;
+    return this.refund(reservation);
   }
 
   /** What is left today and this month, for the remaining-budget gauge and the CLI. */
@@ -169,40 +172,75 @@ export class SpendLedger {
     const periods = budgetPeriods(now);
     const result: BudgetRemaining = { source, day: null, month: null, quota: null };
     if (budget === undefined) return result;
-    const dayHead = await this.log.readHead(`${source}:day:${periods.day}`);
+    const dayCounter = await this.counters.findOne({ _id: `${source}:day:${periods.day}` });
     if (budget.dailyBudgetUsd !== undefined) {
-      const spent = dayHead?.spentMicros ?? 0;
+      const spent = dayCounter?.spentMicros ?? 0;
       const limit = micros(budget.dailyBudgetUsd);
-      result.day = { limitUsd: usd(limit), spentUsd: usd(spent), remainingUsd: usd(Math.max(0, limit - spent)) };
+      result.day = {
+        limitUsd: usd(limit),
+        spentUsd: usd(spent),
+        remainingUsd: usd(Math.max(0, limit - spent)),
+      };
     }
     if (budget.dailyRequestQuota !== undefined) {
-      const used = dayHead?.requests ?? 0;
-      result.quota = { limit: budget.dailyRequestQuota, used, remaining: Math.max(0, budget.dailyRequestQuota - used) };
+      const used = dayCounter?.requests ?? 0;
+      result.quota = {
+        limit: budget.dailyRequestQuota,
+        used,
+        remaining: Math.max(0, budget.dailyRequestQuota - used),
+      };
     }
     if (budget.monthlyBudgetUsd !== undefined) {
-      const spent = (await this.log.readHead(`${source}:month:${periods.month}`))?.spentMicros ?? 0;
+      const spent =
+        (await this.counters.findOne({ _id: `${source}:month:${periods.month}` }))?.spentMicros ?? 0;
       const limit = micros(budget.monthlyBudgetUsd);
-      result.month = { limitUsd: usd(limit), spentUsd: usd(spent), remainingUsd: usd(Math.max(0, limit - spent)) };
+      result.month = {
+        limitUsd: usd(limit),
+        spentUsd: usd(spent),
+        remainingUsd: usd(Math.max(0, limit - spent)),
+      };
     }
     return result;
   }
 
-  private async refund(reservation: Reservation, now: Date): Promise<void> {
-    for (const scope of reservation.scopes) {
-      await this.log.append(scope, (head) => this.entry('release', reservation.id, -reservation.costMicros, -1, head, now));
+  /**
+   * One guarded `$inc` on the counter of `scope`: true when it was applied. A counter that
+   * does not exist yet is created by the upsert; one that exists but fails the guard makes
+   * the upsert collide with its `_id` (E11000), which is a refusal, unless the collision
+   * was with a counter created a moment ago by another instance: then the guarded update
+   * alone decides.
+   */
+  private async take(scope: string, guard: Filter<Counter>, costMicros: number, now: Date): Promise<boolean> {
+    const update: UpdateFilter<Counter> = {
+      $inc: { spentMicros: costMicros, requests: 1 },
+      $setOnInsert: { released: [], expiresAt: new Date(now.getTime() + retentionMs) },
+    };
+    try {
+      const applied = await this.counters.updateOne({ _id: scope, ...guard }, update, { upsert: true });
+      return applied.modifiedCount + applied.upsertedCount === 1;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
     }
+    const applied = await this.counters.updateOne(
+      { _id: scope, ...guard },
+      { $inc: { spentMicros: costMicros, requests: 1 } },
+    );
+    return applied.modifiedCount === 1;
   }
 
-  private entry(kind: LedgerEntry['kind'], reservationId: string, deltaMicros: number, deltaRequests: number, head: LedgerEntry | null, at: Date): Omit<LedgerEntry, '_id' | 'scope' | 'seq' | 'writtenAt'> {
-    return {
-      expiresAt: new Date(at.getTime() + retentionMs),
-      kind,
-      reservationId,
-      deltaMicros,
-      deltaRequests,
-      spentMicros: (head?.spentMicros ?? 0) + deltaMicros,
-      requests: (head?.requests ?? 0) + deltaRequests,
-      at,
-    };
+  /** Refunds every scope of the reservation not refunded yet; true for the call that refunded its first scope. */
+  private async refund(reservation: Reservation): Promise<boolean> {
+    // Every scope is refunded once (each guarded by the reservation id); the caller whose
+    // refund of the first scope applied is the one that released it, so concurrent or
+    // repeated releases answer true once, and one that stopped half-way is completed.
+    let first = false;
+    for (const [index, scope] of reservation.scopes.entries()) {
+      const applied = await this.counters.updateOne(
+        { _id: scope, released: { $ne: reservation.id } },
+        { $inc: { spentMicros: -reservation.costMicros, requests: -1 }, $push: { released: reservation.id } },
+      );
+      if (index === 0) first = applied.modifiedCount === 1;
+    }
+    return first;
   }
 }

@@ -2,7 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackConfig } from '../config.js';
 
-/** The repository root: stack/ templates and src/stack/registry live relative to it. */
+/** The repository root: stack/ templates and ../shared/vendor live relative to it. */
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /** Every folder and file the local stack reads or writes. */
@@ -12,8 +12,9 @@ export interface StackPaths {
   pids: string;
   kafkaData: string;
   kafkaConfigDir: string;
-  ferretdbData: string;
-  registryData: string;
+  postgresData: string;
+  ferretdbState: string;
+  registryConfig: string;
   cache: string;
   /** Templates and pins checked into the repo (stack/). */
   templates: string;
@@ -27,8 +28,9 @@ export function stackPaths(config: StackConfig): StackPaths {
     pids: join(root, 'pids'),
     kafkaData: join(root, 'kafka-data'),
     kafkaConfigDir: join(root, 'kafka'),
-    ferretdbData: join(root, 'ferretdb-data'),
-    registryData: join(root, 'registry-data'),
+    postgresData: join(root, 'postgres-data'),
+    ferretdbState: join(root, 'ferretdb-state'),
+    registryConfig: join(root, 'registry', 'config.yaml'),
     cache: resolve(config.cacheDir),
     templates: join(repoRoot, 'stack'),
   };

@@ -18,39 +18,14 @@ import { logTail, shownPath } from './health.js';
 import type { StackPaths } from './paths.js';
 import type { Progress } from './service.js';
 
-/** Versions the local stack runs; stack/pom.xml and stack/ferretdb/go.mod pin the same. */
+/** Versions the local stack runs; stack/pom.xml and the go.mod files under stack/ pin the same. */
 export const KAFKA_VERSION = '3.9.1';
-export const FERRETDB_VERSION = 'v1.24.2';
+export const FERRETDB_VERSION = 'v2.5.0';
+export const REGISTRY_VERSION = 'v0.2.1';
 
 /** The folder of Kafka jars (the broker's classpath), fetched with Maven on first use. */
 export function kafkaJarsDir(paths: StackPaths): string {
   return join(paths.cache, `kafka-${KAFKA_VERSION}`);
-}
-
-/**
- * Our source patches of FerretDB, applied before the build; the binary's name carries
- * their tag so that a machine with an older build rebuilds.
- *
- * `sqlite-id-index`: FerretDB 1.24's SQLite backend creates each collection's `_id` index
- * on `_ferretdb_sjson->"_id"` but filters `_id` lookups, updates and deletes with
- * `_ferretdb_sjson->'$._id'`. SQLite matches index expressions literally, so every `_id`
- * lookup scanned the whole table (`explain` said `SCAN movies_…`): 90 ms per find at
- * 1,000 movies under load, growing with the collection. Using the index's own expression
- * makes them `SEARCH … USING INDEX …__id_`. The same class of bug on PostgreSQL:
- * FerretDB/FerretDB#4646.
- */
-export const FERRETDB_PATCHES = [
-  {
-    tag: 'sqlite-id-index',
-    file: 'internal/backends/sqlite/metadata/metadata.go',
-    from: `IDColumn = DefaultColumn + "->'$._id'"`,
-    to: 'IDColumn = DefaultColumn + "->\\"_id\\""',
-  },
-] as const;
-
-/** The FerretDB binary, built from the Go module proxy (with FERRETDB_PATCHES) on first use. */
-export function ferretdbBinary(paths: StackPaths): string {
-  return join(paths.cache, `ferretdb-${FERRETDB_VERSION}-${FERRETDB_PATCHES.map((p) => p.tag).join('-')}`);
 }
 
 /**
@@ -99,57 +74,118 @@ export async function ensureKafkaJars(paths: StackPaths, env: ChildEnv, progress
   return dir;
 }
 
+/** A Go program the stack builds from the Go module proxy. */
+export interface GoProgram {
+  /** Service name, for messages and the log file (prepare-<name>.log). */
+  name: string;
+  /** The pinned module (stack/<pinDir>/go.mod requires it; go.sum holds its checksum). */
+  module: string;
+  version: string;
+  pinDir: string;
+  /** The package to build inside the module, e.g. ./cmd/ferretdb. */
+  pkg: string;
+  /** The binary in the cache: its name carries the version, so a new pin rebuilds. */
+  binary: string;
+  ldflags?: string;
+  /** Edits the writable copy of the module before the build. */
+  prepareSource?: (work: string, log: string) => void;
+  /** How long it takes, for the progress line. */
+  expect: string;
+}
+
+/** FerretDB v2, the MongoDB wire protocol on PostgreSQL with the DocumentDB extension. */
+export function ferretdbProgram(paths: StackPaths): GoProgram {
+  return {
+    name: 'ferretdb',
+    module: 'github.com/FerretDB/FerretDB/v2',
+    version: FERRETDB_VERSION,
+    pinDir: 'ferretdb',
+    pkg: './cmd/ferretdb',
+    binary: join(paths.cache, `ferretdb-${FERRETDB_VERSION}`),
+    expect: 'about 1 min cold, seconds with a warm Go cache',
+    prepareSource(work, log) {
+      // The module zip lacks the generated build/version/version.txt; without it the
+      // binary panics at start ("Invalid build/version/version.txt").
+      writeFileSync(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+      // cmd/ferretdb/gomaxprocs.go is guarded by `//go:build !go1.25` (Go 1.25 sets
+      // GOMAXPROCS from cgroups itself), but main.go calls setGOMAXPROCS on every Go
+      // version, so with Go >= 1.25 the build fails with "undefined: setGOMAXPROCS".
+      const file = join(work, 'cmd', 'ferretdb', 'gomaxprocs.go');
+      const text = readFileSync(file, 'utf8');
+      const constraint = '//go:build !go1.25\n';
+      if (text.includes(constraint)) {
+        writeFileSync(file, text.replace(constraint, ''));
+        appendFileSync(log, 'removed the //go:build !go1.25 line of cmd/ferretdb/gomaxprocs.go\n');
+      }
+    },
+  };
+}
+
+/** AxonOps Schema Registry: Confluent's REST API, schemas stored in PostgreSQL. */
+export function registryProgram(paths: StackPaths): GoProgram {
+  return {
+    name: 'registry',
+    module: 'github.com/axonops/axonops-schema-registry',
+    version: REGISTRY_VERSION,
+    pinDir: 'schema-registry',
+    pkg: './cmd/schema-registry',
+    binary: join(paths.cache, `axonops-schema-registry-${REGISTRY_VERSION}`),
+    ldflags: `-X main.version=${REGISTRY_VERSION}`,
+    expect: 'about 1.5 min cold, seconds with a warm Go cache',
+  };
+}
+
 /**
- * Builds FerretDB from the Go module proxy, once per machine. `go install …@v1.24.2` does
- * not work: the proxy answers 403 on the module's @v/list (the deprecation lookup), and a
- * binary built straight from the module zip panics at start with "Invalid
- * build/version/version.txt" because the zip lacks that generated file. So: download the
- * module pinned by stack/ferretdb/go.mod (checksum in go.sum), copy it to a writable
- * folder, write version.txt, and `go build` there.
+ * Builds a Go program from the Go module proxy, once per machine. `go install …@version`
+ * does not work here: the proxy answers 403 on the module's @v/list. So: download the
+ * module pinned by stack/<pinDir>/go.mod (checksum in go.sum), copy it to a writable
+ * folder, let prepareSource edit it, and `go build` there.
  */
-export async function ensureFerretdb(paths: StackPaths, env: ChildEnv, progress: Progress): Promise<string> {
-  const binary = ferretdbBinary(paths);
+export async function ensureGoProgram(
+  program: GoProgram,
+  paths: StackPaths,
+  env: ChildEnv,
+  progress: Progress,
+): Promise<string> {
+  const { binary } = program;
   if (existsSync(binary)) return binary;
   const started = Date.now();
   progress(
-    `ferretdb: building FerretDB ${FERRETDB_VERSION} with Go into ${binary} (first run only; about 2 min cold, seconds with a warm Go cache)`,
+    `${program.name}: building ${program.module} ${program.version} with Go into ${binary} (first run only; ${program.expect})`,
   );
-  const log = join(paths.logs, 'prepare-ferretdb.log');
+  const log = join(paths.logs, `prepare-${program.name}.log`);
   const hint = 'install Go >= 1.24 (https://go.dev/dl/) and check that the Go module proxy is reachable';
   const goEnv = { ...env, GOFLAGS: '-mod=mod -buildvcs=false', GOTOOLCHAIN: 'local' };
-  const moduleDir = join(paths.templates, 'ferretdb');
   const downloaded = await runStep(
-    'ferretdb download',
+    `${program.name} download`,
     'go',
-    ['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'],
-    { cwd: moduleDir, log, hint, env: goEnv, capture: true },
+    ['mod', 'download', '-json', program.module],
+    { cwd: join(paths.templates, program.pinDir), log, hint, env: goEnv, capture: true },
   );
   const source = (JSON.parse(downloaded) as { Dir?: string }).Dir;
   if (!source)
     throw new StackUnavailableError(
-      `ferretdb download: go mod download gave no module folder; see ${shownPath(log)}`,
+      `${program.name} download: go mod download gave no module folder; see ${shownPath(log)}`,
     );
 
-  const work = join(paths.cache, `ferretdb-src-${FERRETDB_VERSION}.partial-${process.pid}`);
+  mkdirSync(paths.cache, { recursive: true });
+  const work = join(paths.cache, `${program.name}-src-${program.version}.partial-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   cpSync(source, work, { recursive: true });
   makeWritable(work);
-  writeFileSync(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-  applyPatches(work, log);
+  program.prepareSource?.(work, log);
   const staged = `${binary}.partial-${process.pid}`;
+  const args = ['build', '-o', staged];
+  if (program.ldflags) args.push(`-ldflags=${program.ldflags}`);
+  args.push(program.pkg);
   try {
-    await runStep('ferretdb build', 'go', ['build', '-o', staged, './cmd/ferretdb'], {
-      cwd: work,
-      log,
-      hint,
-      env: goEnv,
-    });
+    await runStep(`${program.name} build`, 'go', args, { cwd: work, log, hint, env: goEnv });
     renameSync(staged, binary);
   } finally {
     rmSync(work, { recursive: true, force: true });
     rmSync(staged, { force: true });
   }
-  progress(`ferretdb: built ${binary} in ${seconds(started)}`);
+  progress(`${program.name}: built ${binary} in ${seconds(started)}`);
   return binary;
 }
 
@@ -163,6 +199,9 @@ export interface StepOptions {
   env: ChildEnv;
   /** Return stdout instead of only logging it. */
   capture?: boolean;
+  /** Run as this user (the stack runs PostgreSQL as a non-root user). */
+  uid?: number;
+  gid?: number;
 }
 
 /** Runs one prerequisite command, logging its output; fails with the log tail and the fix. */
@@ -180,6 +219,8 @@ export function runStep(
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      uid: options.uid,
+      gid: options.gid,
     });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -213,21 +254,6 @@ export function runStep(
   });
 }
 
-/** Applies FERRETDB_PATCHES to the source copy; a line not found (another FerretDB version) stops the build. */
-function applyPatches(work: string, log: string): void {
-  for (const patch of FERRETDB_PATCHES) {
-    const path = join(work, patch.file);
-    const text = readFileSync(path, 'utf8');
-    if (!text.includes(patch.from)) {
-      throw new StackUnavailableError(
-        `ferretdb patch ${patch.tag}: ${patch.file} no longer contains ${patch.from}; the patch was written for FerretDB ${FERRETDB_VERSION}. Fix: update or drop it in src/stack/prerequisites.ts`,
-      );
-    }
-    writeFileSync(path, text.replace(patch.from, patch.to));
-    appendFileSync(log, `patched ${patch.file} (${patch.tag})\n`);
-  }
-}
-
 /** The module cache is read-only; the build writes version.txt into the copy. */
 function makeWritable(dir: string): void {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
@@ -237,6 +263,6 @@ function makeWritable(dir: string): void {
   chmodSync(dir, 0o755);
 }
 
-function seconds(since: number): string {
+export function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }

@@ -1,14 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { StackConfig } from '../config.js';
-import { StackUnavailableError } from '../errors.js';
-import { repoRoot, type StackPaths } from './paths.js';
+import type { StackPaths } from './paths.js';
+import { POSTGRES_USER, REGISTRY_DATABASE } from './postgres.js';
+import { ensureGoProgram, registryProgram } from './prerequisites.js';
 import type { StackService } from './service.js';
 import { spawnDetached } from './supervisor.js';
-
-/** The registry stand-in's entry point (owned by src/stack/registry/). */
-export const registryEntry = join(repoRoot, 'src', 'stack', 'registry', 'main.ts');
 
 /** GET / of a Confluent-compatible registry: `{}`, or a stand-in's name and version. */
 const rootSchema = z.looseObject({ version: z.string().optional(), name: z.string().optional() });
@@ -17,40 +15,38 @@ const rootSchema = z.looseObject({ version: z.string().optional(), name: z.strin
 const metadataVersionSchema = z.looseObject({ version: z.string() });
 
 /**
- * The project's Confluent-API-compatible schema registry stand-in, run with Node and tsx
- * from the repo (nothing to fetch or build).
+ * AxonOps Schema Registry (Apache-2.0): Confluent's REST API (subjects, versions,
+ * references, AVRO/JSON/PROTOBUF, compatibility, modes, contexts), storing its schemas
+ * in the stack's PostgreSQL. Built once into the cache from the Go module proxy.
  */
 export function registryService(config: StackConfig, paths: StackPaths): StackService {
   const port = config.ports.registry;
   const address = `http://127.0.0.1:${port}`;
+  const program = registryProgram(paths);
   return {
     name: 'registry',
     address,
     port,
     ports: [port],
+    dependsOn: ['postgres'],
     pidFile: join(paths.pids, 'registry.pid'),
     logFile: join(paths.logs, 'registry.log'),
     marker: `${paths.root}/`,
-    hint: `read the log above; if port ${port} is taken, set STACK_REGISTRY_PORT; run "npm ci" if tsx is missing`,
+    hint: `read the log above; if port ${port} is taken, set STACK_REGISTRY_PORT; to rebuild the binary delete ${program.binary}`,
 
-    prepare() {
-      if (!existsSync(registryEntry)) {
-        return Promise.reject(
-          new StackUnavailableError(
-            `registry: ${registryEntry} does not exist yet; the schema registry stand-in has not been written`,
-          ),
-        );
-      }
-      return Promise.resolve();
+    async prepare(progress) {
+      await ensureGoProgram(program, paths, config.env, progress);
     },
 
     start() {
-      mkdirSync(paths.registryData, { recursive: true });
+      // The config file's path on the command line also marks the process as ours.
+      mkdirSync(dirname(paths.registryConfig), { recursive: true });
+      writeFileSync(paths.registryConfig, registryConfigYaml(port, config.ports.postgres));
       return spawnDetached({
         name: 'registry',
-        command: process.execPath,
-        args: ['--import', 'tsx', registryEntry, '--port', String(port), '--data-dir', paths.registryData],
-        cwd: repoRoot,
+        command: program.binary,
+        args: ['--config', paths.registryConfig],
+        cwd: paths.root,
         env: config.env,
         logFile: join(paths.logs, 'registry.log'),
         pidFile: join(paths.pids, 'registry.pid'),
@@ -64,7 +60,8 @@ export function registryService(config: StackConfig, paths: StackPaths): StackSe
         const body = rootSchema.safeParse(await root.json());
         const subjects = await fetch(`${address}/subjects`, { signal: AbortSignal.timeout(1500) });
         if (!subjects.ok) return { healthy: false, reason: `GET /subjects answered ${subjects.status}` };
-        const list: unknown = await subjects.json();
+        // AxonOps answers `null` (a nil Go slice) while no subject exists; Confluent `[]`.
+        const list: unknown = (await subjects.json()) ?? [];
         if (!Array.isArray(list))
           return { healthy: false, reason: 'GET /subjects did not answer a JSON array' };
         const version =
@@ -90,4 +87,29 @@ async function metadataVersion(address: string): Promise<string | undefined> {
   if (!response.ok) return undefined;
   const body = metadataVersionSchema.safeParse(await response.json().catch(() => undefined));
   return body.success ? body.data.version : undefined;
+}
+
+/** The registry's configuration: PostgreSQL storage, no authentication, 127.0.0.1 only. */
+export function registryConfigYaml(port: number, postgresPort: number): string {
+  return [
+    'server:',
+    '  host: 127.0.0.1',
+    `  port: ${port}`,
+    'storage:',
+    '  type: postgresql',
+    '  postgresql:',
+    '    host: 127.0.0.1',
+    `    port: ${postgresPort}`,
+    `    database: ${REGISTRY_DATABASE}`,
+    `    user: ${POSTGRES_USER}`,
+    // Local connections are trusted; the field may not be empty.
+    '    password: unused',
+    '    ssl_mode: disable',
+    'compatibility:',
+    '  default_level: BACKWARD',
+    'security:',
+    '  auth:',
+    '    enabled: false',
+    '',
+  ].join('\n');
 }

@@ -5,6 +5,7 @@ import { ferretdbService } from './ferretdb.js';
 import { safeProbe, shownPath, tcpOpen, unavailable, waitHealthy } from './health.js';
 import { kafkaService } from './kafka.js';
 import { stackPaths, type StackPaths } from './paths.js';
+import { postgresService } from './postgres.js';
 import { registryService } from './registry.js';
 import type { Progress, ServiceName, StackService } from './service.js';
 import { ownsProcess, readPid, removePidFile, stopProcess, withLock } from './supervisor.js';
@@ -30,7 +31,7 @@ export interface UpResult extends ServiceStatus {
   action: 'started' | 'already-running' | 'external';
 }
 
-/** The local stack: Kafka, FerretDB and the schema registry stand-in under one folder. */
+/** The local stack: Kafka, PostgreSQL, FerretDB and the schema registry under one folder. */
 export interface LocalStack {
   paths: StackPaths;
   services: StackService[];
@@ -38,6 +39,8 @@ export interface LocalStack {
   up(only?: ServiceName[]): Promise<UpResult[]>;
   /** Stops the processes this stack started (all, or the named ones). */
   down(only?: ServiceName[]): Promise<void>;
+  /** Fetches and builds what every service needs (packages, jars, binaries), starting nothing. */
+  prepare(): Promise<void>;
   status(): Promise<ServiceStatus[]>;
 }
 
@@ -45,6 +48,7 @@ export function createLocalStack(config: StackConfig, progress: Progress = () =>
   const paths = stackPaths(config);
   const services = [
     kafkaService(config, paths),
+    postgresService(config, paths),
     ferretdbService(config, paths),
     registryService(config, paths),
   ];
@@ -69,6 +73,7 @@ export function createLocalStack(config: StackConfig, progress: Progress = () =>
           ? `${service.name}: already answering at ${service.address} (not started by this stack; left alone)`
           : `${service.name}: already healthy at ${service.address} (pid ${current.pid}), version ${current.version}`,
       );
+      if (!current.external) await service.ready?.(progress);
       return { ...current, action };
     }
     let pid = current.pid;
@@ -92,6 +97,8 @@ export function createLocalStack(config: StackConfig, progress: Progress = () =>
       );
     }
     const started = Date.now();
+    await waitHealthy(service, pid, config.startTimeoutMs);
+    await service.ready?.(progress);
     const probe = await waitHealthy(service, pid, config.startTimeoutMs);
     progress(
       `${service.name}: healthy in ${((Date.now() - started) / 1000).toFixed(1)} s, version ${probe.version}`,
@@ -109,7 +116,11 @@ export function createLocalStack(config: StackConfig, progress: Progress = () =>
   }
 
   async function upLocked(only?: ServiceName[]): Promise<UpResult[]> {
-    const chosen = pick(only);
+    // `up ferretdb` brings up PostgreSQL too.
+    const wanted = only && [
+      ...new Set(only.flatMap((name) => [...(services.find((s) => s.name === name)?.dependsOn ?? []), name])),
+    ];
+    const chosen = pick(wanted);
     // Fetch and build one at a time (two cores), then start everything at once; a service
     // whose prerequisites fail does not keep the others from starting.
     const unprepared = new Map<ServiceName, Error>();
@@ -121,12 +132,25 @@ export function createLocalStack(config: StackConfig, progress: Progress = () =>
           unprepared.set(service.name, error instanceof Error ? error : new Error(String(error))),
         );
     }
-    const results = await Promise.allSettled(
-      chosen.map((service) => {
-        const failed = unprepared.get(service.name);
-        return failed ? Promise.reject(failed) : upOne(service);
-      }),
-    );
+    // A service waits for the ones it depends on (FerretDB and the registry for
+    // PostgreSQL); the others start at once.
+    const started = new Map<ServiceName, Promise<UpResult>>();
+    const startOne = async (service: StackService): Promise<UpResult> => {
+      for (const name of service.dependsOn ?? []) {
+        const dependency = started.get(name);
+        if (!dependency) continue;
+        const ok = await dependency.then(
+          () => true,
+          () => false,
+        );
+        if (!ok) throw unavailable(service, `${name}, which it needs, did not start`, false);
+      }
+      const failed = unprepared.get(service.name);
+      if (failed) throw failed;
+      return upOne(service);
+    };
+    for (const service of chosen) started.set(service.name, startOne(service));
+    const results = await Promise.allSettled([...started.values()]);
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length > 0)
       throw failures.length === 1
@@ -151,6 +175,18 @@ export function createLocalStack(config: StackConfig, progress: Progress = () =>
         lockWait,
         (holder) => progress(`stack: waiting for another "up" (pid ${holder}) to finish`),
         () => upLocked(only),
+      );
+    },
+
+    async prepare() {
+      for (const dir of [paths.root, paths.logs, paths.pids]) mkdirSync(dir, { recursive: true });
+      await withLock(
+        join(paths.pids, 'up.lock'),
+        config.startTimeoutMs + 10 * 60_000,
+        (holder) => progress(`stack: waiting for another "up" (pid ${holder}) to finish`),
+        async () => {
+          for (const service of services) await service.prepare(progress);
+        },
       );
     },
 

@@ -13,6 +13,9 @@ export interface DetachedSpec {
   logFile: string;
   pidFile: string;
   env?: Record<string, string | undefined>;
+  /** Run as this user and group (PostgreSQL refuses to run as root). */
+  uid?: number;
+  gid?: number;
 }
 
 /**
@@ -29,6 +32,8 @@ export async function spawnDetached(spec: DetachedSpec): Promise<number> {
       env: spec.env,
       detached: true,
       stdio: ['ignore', out, out],
+      uid: spec.uid,
+      gid: spec.gid,
     });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);

@@ -1,8 +1,8 @@
 // Pins the FerretDB release the local stack builds (see src/stack/prerequisites.ts).
 // Only `go mod download` runs here; the build happens in a writable copy of the module
-// because the module zip lacks build/version/version.txt (see README "Local stack").
+// (the module zip lacks build/version/version.txt; see stack/README.md).
 module festival-resolver/stack/ferretdb
 
 go 1.24
 
-require github.com/FerretDB/FerretDB v1.24.2
+require github.com/FerretDB/FerretDB/v2 v2.5.0

@@ -159,9 +159,7 @@ describe('the console inside `run`, on a real pipeline run, in chromium', () => 
     );
     expect(
       (await resolved.locator('[data-testid=event]').allTextContents()).map((t) => squash(t).trim()),
-    ).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^movie\.resolved · (minimal|full):\S+ · \S+ new$/)]),
-    );
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/^movie\.resolved · (minimal|full):\S+ new$/)]));
     await elementScreenshot(page.locator(`[data-movie-key="${harborKey}"]`), 'console-review-resolved-card');
     const harbourMovie = await movies.get(harborKey);
     expect(harbourMovie).toMatchObject({ imdbId: fixture.harbourNights.imdbId });

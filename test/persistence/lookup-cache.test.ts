@@ -17,14 +17,19 @@ describe('LookupCache', () => {
   it('when a hit is stored, then it is served for 90 days and not after', async () => {
     const { cache: c } = await cache();
     await c.set('tmdb', 'imdb:tt0111161', { kind: 'found', value: { tmdbId: 278 } }, t0);
-    expect(await c.get('tmdb', 'imdb:tt0111161', later(89 * day))).toMatchObject({ kind: 'found', value: { tmdbId: 278 } });
+    expect(await c.get('tmdb', 'imdb:tt0111161', later(89 * day))).toMatchObject({
+      kind: 'found',
+      value: { tmdbId: 278 },
+    });
     expect(await c.get('tmdb', 'imdb:tt0111161', later(90 * day + 1))).toBeNull();
   });
 
   it('when a miss is stored, then it expires after the shorter miss lifetime', async () => {
     const { cache: c } = await cache();
     await c.set('omdb', 'imdb:tt9999999', { kind: 'not_found' }, t0);
-    expect(await c.get('omdb', 'imdb:tt9999999', later(23 * 3600 * 1000))).toMatchObject({ kind: 'not_found' });
+    expect(await c.get('omdb', 'imdb:tt9999999', later(23 * 3600 * 1000))).toMatchObject({
+      kind: 'not_found',
+    });
     expect(await c.get('omdb', 'imdb:tt9999999', later(day + 1))).toBeNull();
   });
 
@@ -33,7 +38,10 @@ describe('LookupCache', () => {
     await c.set('tmdb', 'title:anora:2024', { kind: 'not_found' }, t0);
     await c.set('tmdb', 'title:anora:2024', { kind: 'found', value: { tmdbId: 1064213 } }, later(day));
     expect(await db.collection('lookup_cache').countDocuments()).toBe(1);
-    expect(await c.get('tmdb', 'title:anora:2024', later(2 * day))).toMatchObject({ kind: 'found', value: { tmdbId: 1064213 } });
+    expect(await c.get('tmdb', 'title:anora:2024', later(2 * day))).toMatchObject({
+      kind: 'found',
+      value: { tmdbId: 1064213 },
+    });
   });
 
   it('when a hit is replaced by a miss, then the stale value is not served with the miss', async () => {

@@ -37,9 +37,32 @@ async function repo(): Promise<{ repo: MoviesRepository; db: Awaited<ReturnType<
 describe('MoviesRepository', () => {
   it('when the same resolved film is stored twice, then one document exists and the second call changes nothing', async () => {
     const { repo: r, db } = await repo();
-    const first = await r.upsertResolved({ film, movie: movie('tmdb'), importType: 'full', confidence: 0.97, sources: ['tmdb'], now: t0 });
-    expect(first).toMatchObject({ created: true, document: { key: 'tt27847051', importType: 'full', needsEnrichment: false, dataSourceHierarchy: ['tmdb'], tmdbId: 1220564 } });
-    const again = await r.upsertResolved({ film, movie: movie('tmdb'), importType: 'full', confidence: 0.97, sources: ['tmdb'], now: at(hour) });
+    const first = await r.upsertResolved({
+      film,
+      movie: movie('tmdb'),
+      importType: 'full',
+      confidence: 0.97,
+      sources: ['tmdb'],
+      now: t0,
+    });
+    expect(first).toMatchObject({
+      created: true,
+      document: {
+        key: 'tt27847051',
+        importType: 'full',
+        needsEnrichment: false,
+        dataSourceHierarchy: ['tmdb'],
+        tmdbId: 1220564,
+      },
+    });
+    const again = await r.upsertResolved({
+      film,
+      movie: movie('tmdb'),
+      importType: 'full',
+      confidence: 0.97,
+      sources: ['tmdb'],
+      now: at(hour),
+    });
     expect(again).toMatchObject({ created: false, upgraded: false, changed: false });
     expect(await db.collection('movies').countDocuments()).toBe(1);
     expect(await r.get('tt27847051')).toEqual({ ...first.document, _id: expect.anything() });
@@ -47,26 +70,86 @@ describe('MoviesRepository', () => {
 
   it('when a stub is later resolved by OMDb and then by TMDb, then it is upgraded stub → minimal → full with the sources in order', async () => {
     const { repo: r } = await repo();
-    expect(await r.upsertStub(film, t0)).toMatchObject({ created: true, document: { importType: 'stub', needsEnrichment: true, confidence: 0 } });
-    const minimal = await r.upsertResolved({ film, movie: movie('omdb', { externalIds: { imdbId: 'tt27847051' } }), importType: 'minimal', confidence: 0.8, sources: ['omdb'], now: at(hour) });
-    expect(minimal).toMatchObject({ upgraded: true, document: { importType: 'minimal', needsEnrichment: true } });
-    const full = await r.upsertResolved({ film, movie: movie('tmdb'), importType: 'full', confidence: 0.95, sources: ['tmdb'], now: at(2 * hour) });
-    expect(full).toMatchObject({ upgraded: true, document: { importType: 'full', needsEnrichment: false, dataSourceHierarchy: ['omdb', 'tmdb'], version: 3 } });
+    expect(await r.upsertStub(film, t0)).toMatchObject({
+      created: true,
+      document: { importType: 'stub', needsEnrichment: true, confidence: 0 },
+    });
+    const minimal = await r.upsertResolved({
+      film,
+      movie: movie('omdb', { externalIds: { imdbId: 'tt27847051' } }),
+      importType: 'minimal',
+      confidence: 0.8,
+      sources: ['omdb'],
+      now: at(hour),
+    });
+    expect(minimal).toMatchObject({
+      upgraded: true,
+      document: { importType: 'minimal', needsEnrichment: true },
+    });
+    const full = await r.upsertResolved({
+      film,
+      movie: movie('tmdb'),
+      importType: 'full',
+      confidence: 0.95,
+      sources: ['tmdb'],
+      now: at(2 * hour),
+    });
+    expect(full).toMatchObject({
+      upgraded: true,
+      document: {
+        importType: 'full',
+        needsEnrichment: false,
+        dataSourceHierarchy: ['omdb', 'tmdb'],
+        version: 3,
+      },
+    });
   });
 
   it('when a full record exists, then a minimal result or a stub never downgrades it', async () => {
     const { repo: r } = await repo();
-    const full = await r.upsertResolved({ film, movie: movie('tmdb'), importType: 'full', confidence: 0.95, sources: ['tmdb'], now: t0 });
-    expect(await r.upsertResolved({ film, movie: movie('omdb', { title: 'Other' }), importType: 'minimal', confidence: 1, sources: ['omdb'], now: at(hour) })).toMatchObject({ changed: false });
+    const full = await r.upsertResolved({
+      film,
+      movie: movie('tmdb'),
+      importType: 'full',
+      confidence: 0.95,
+      sources: ['tmdb'],
+      now: t0,
+    });
+    expect(
+      await r.upsertResolved({
+        film,
+        movie: movie('omdb', { title: 'Other' }),
+        importType: 'minimal',
+        confidence: 1,
+        sources: ['omdb'],
+        now: at(hour),
+      }),
+    ).toMatchObject({ changed: false });
     expect(await r.upsertStub(film, at(hour))).toMatchObject({ changed: false });
     expect(await r.get('tt27847051')).toEqual({ ...full.document, _id: expect.anything() });
   });
 
   it('when a curator locked the title, then a better match does not overwrite it', async () => {
     const { repo: r, db } = await repo();
-    await r.upsertResolved({ film, movie: movie('omdb'), importType: 'minimal', confidence: 0.7, sources: ['omdb'], now: t0 });
-    await db.collection('movies').updateOne({ key: 'tt27847051' }, { $set: { title: 'O Agente Secreto (curated)', locked: ['title'] } });
-    const upgraded = await r.upsertResolved({ film, movie: movie('tmdb'), importType: 'full', confidence: 0.95, sources: ['tmdb'], now: at(hour) });
+    await r.upsertResolved({
+      film,
+      movie: movie('omdb'),
+      importType: 'minimal',
+      confidence: 0.7,
+      sources: ['omdb'],
+      now: t0,
+    });
+    await db
+      .collection('movies')
+      .updateOne({ key: 'tt27847051' }, { $set: { title: 'O Agente Secreto (curated)', locked: ['title'] } });
+    const upgraded = await r.upsertResolved({
+      film,
+      movie: movie('tmdb'),
+      importType: 'full',
+      confidence: 0.95,
+      sources: ['tmdb'],
+      now: at(hour),
+    });
     expect(upgraded.document).toMatchObject({ importType: 'full', title: 'O Agente Secreto (curated)' });
   });
 
@@ -74,7 +157,16 @@ describe('MoviesRepository', () => {
     const { repo: r } = await repo();
     await r.upsertStub(film, t0);
     await r.lockFields('tt27847051', { tmdbId: 42 }, t0);
-    expect(await r.upsertResolved({ film, movie: movie('tmdb'), importType: 'full', confidence: 0.99, sources: ['tmdb'], now: at(hour) })).toMatchObject({ changed: false, document: { tmdbId: 42, importType: 'stub' } });
+    expect(
+      await r.upsertResolved({
+        film,
+        movie: movie('tmdb'),
+        importType: 'full',
+        confidence: 0.99,
+        sources: ['tmdb'],
+        now: at(hour),
+      }),
+    ).toMatchObject({ changed: false, document: { tmdbId: 42, importType: 'stub' } });
   });
 
   it('when a film first arrives without an IMDb ID and later with one, then the same document is re-keyed and the old key kept as an alias', async () => {
@@ -83,16 +175,30 @@ describe('MoviesRepository', () => {
     const stub = await r.upsertStub(noId, t0);
     expect(stub.document.key).toBe('title:the secret agent:2025');
     const later = await r.upsertStub(film, at(hour));
-    expect(later).toMatchObject({ created: false, previousKey: 'title:the secret agent:2025', document: { key: 'tt27847051', imdbId: 'tt27847051', aliasKeys: ['title:the secret agent:2025'] } });
+    expect(later).toMatchObject({
+      created: false,
+      previousKey: 'title:the secret agent:2025',
+      document: { key: 'tt27847051', imdbId: 'tt27847051', aliasKeys: ['title:the secret agent:2025'] },
+    });
     expect(await db.collection('movies').countDocuments()).toBe(1);
     expect((await r.get('title:the secret agent:2025'))?.key).toBe('tt27847051');
     // The title-only nomination replayed afterwards lands on the same document.
-    expect(await r.upsertStub(noId, at(2 * hour))).toMatchObject({ changed: false, document: { key: 'tt27847051' } });
+    expect(await r.upsertStub(noId, at(2 * hour))).toMatchObject({
+      changed: false,
+      document: { key: 'tt27847051' },
+    });
   });
 
   it('when a source finds the IMDb ID of a title-only nomination, then the movie is keyed by that IMDb ID', async () => {
     const { repo: r } = await repo();
-    const result = await r.upsertResolved({ film: { title: 'The Secret Agent', year: 2025 }, movie: movie('tmdb'), importType: 'full', confidence: 0.9, sources: ['tmdb'], now: t0 });
+    const result = await r.upsertResolved({
+      film: { title: 'The Secret Agent', year: 2025 },
+      movie: movie('tmdb'),
+      importType: 'full',
+      confidence: 0.9,
+      sources: ['tmdb'],
+      now: t0,
+    });
     expect(result.document).toMatchObject({ key: 'tt27847051', imdbId: 'tt27847051' });
   });
 
@@ -124,7 +230,14 @@ describe('MoviesRepository', () => {
     await r.markEnrichmentAttempt('tt0000004', ago(2 * day));
     await r.upsertStub({ imdbId: 'tt0000005', title: 'Old tried 8 days ago', year: 2025 }, ago(60 * day));
     await r.markEnrichmentAttempt('tt0000005', ago(8 * day));
-    await r.upsertResolved({ film: { imdbId: 'tt0000006', title: 'Full', year: 2025 }, movie: movie('tmdb', { externalIds: { imdbId: 'tt0000006' } }), importType: 'full', confidence: 1, sources: ['tmdb'], now: ago(60 * day) });
+    await r.upsertResolved({
+      film: { imdbId: 'tt0000006', title: 'Full', year: 2025 },
+      movie: movie('tmdb', { externalIds: { imdbId: 'tt0000006' } }),
+      importType: 'full',
+      confidence: 1,
+      sources: ['tmdb'],
+      now: ago(60 * day),
+    });
     const due = await r.findForEnrichment({ now, limit: 10 });
     expect(due.map((m) => m.key)).toEqual(['tt0000001', 'tt0000005', 'tt0000003']);
     expect((await r.findForEnrichment({ now, limit: 1 })).map((m) => m.key)).toEqual(['tt0000001']);

@@ -19,7 +19,10 @@ function nomination(overrides: Partial<Nomination> = {}): Nomination {
   };
 }
 
-async function repo(): Promise<{ repo: NominationsRepository; db: Awaited<ReturnType<typeof testDb>>['db'] }> {
+async function repo(): Promise<{
+  repo: NominationsRepository;
+  db: Awaited<ReturnType<typeof testDb>>['db'];
+}> {
   const { db } = await testDb('nominations');
   await ensureIndexes(db);
   return { repo: new NominationsRepository(db), db };
@@ -28,9 +31,17 @@ async function repo(): Promise<{ repo: NominationsRepository; db: Awaited<Return
 describe('NominationsRepository', () => {
   it('when the same nomination is recorded twice, then one document exists and the second call changes nothing', async () => {
     const { repo: r, db } = await repo();
-    expect(await r.record(nomination(), 'tt0000001', new Date('2026-11-23T10:00:00Z'))).toEqual({ created: true, relinked: false, updated: false });
+    expect(await r.record(nomination(), 'tt0000001', new Date('2026-11-23T10:00:00Z'))).toEqual({
+      created: true,
+      relinked: false,
+      updated: false,
+    });
     const before = await r.get('cannes_2025:competition:tt0000001');
-    expect(await r.record(nomination(), 'tt0000001', new Date('2026-11-23T11:00:00Z'))).toEqual({ created: false, relinked: false, updated: false });
+    expect(await r.record(nomination(), 'tt0000001', new Date('2026-11-23T11:00:00Z'))).toEqual({
+      created: false,
+      relinked: false,
+      updated: false,
+    });
     expect(await r.get('cannes_2025:competition:tt0000001')).toEqual(before);
     expect(await db.collection('nominations').countDocuments()).toBe(1);
   });
@@ -45,8 +56,12 @@ describe('NominationsRepository', () => {
   it('when a newer event says the film won, then won is updated, and a replay of the older event does not undo it', async () => {
     const { repo: r } = await repo();
     await r.record(nomination(), 'tt0000001');
-    expect(await r.record(nomination({ won: true, producedAt: 2_000 }), 'tt0000001')).toMatchObject({ updated: true });
-    expect(await r.record(nomination({ won: false, producedAt: 1_000 }), 'tt0000001')).toMatchObject({ updated: false });
+    expect(await r.record(nomination({ won: true, producedAt: 2_000 }), 'tt0000001')).toMatchObject({
+      updated: true,
+    });
+    expect(await r.record(nomination({ won: false, producedAt: 1_000 }), 'tt0000001')).toMatchObject({
+      updated: false,
+    });
     const stored = await r.get('cannes_2025:competition:tt0000001');
     expect(stored?.won).toBe(true);
     expect(stored?.category).toBe('competition');

@@ -21,7 +21,9 @@ describe('SpendLedger', () => {
     await ensureIndexes(db);
     const clients = [await otherClient(), await otherClient(), await otherClient()];
     const ledgers = clients.map((c) => new SpendLedger(c.db(db.databaseName), zyteTenCalls));
-    const results = await Promise.all(ledgers.flatMap((ledger) => Array.from({ length: 12 }, () => ledger.reserve('imdb', { now: at }))));
+    const results = await Promise.all(
+      ledgers.flatMap((ledger) => Array.from({ length: 12 }, () => ledger.reserve('imdb', { now: at }))),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(10);
     expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.period === 'day')).toBe(true);
     const left = await ledgers[0]!.remaining('imdb', at);
@@ -35,7 +37,11 @@ describe('SpendLedger', () => {
     const ledger = new SpendLedger(db, { omdb: { costUsd: 0.001, dailyBudgetUsd: 0.1 } });
     // Summed as floats, a hundred 0.001 make 0.10000000000000007 and the last call would be refused.
     for (let i = 0; i < 100; i += 1) expect((await ledger.reserve('omdb', { now: at })).ok).toBe(true);
-    expect(await ledger.reserve('omdb', { now: at })).toEqual({ ok: false, reason: 'budget_exhausted', period: 'day' });
+    expect(await ledger.reserve('omdb', { now: at })).toEqual({
+      ok: false,
+      reason: 'budget_exhausted',
+      period: 'day',
+    });
     expect((await ledger.remaining('omdb', at)).day?.spentUsd).toBe(0.1);
   });
 
@@ -44,7 +50,11 @@ describe('SpendLedger', () => {
     await ensureIndexes(db);
     const ledger = new SpendLedger(db, { omdb: { costUsd: 0, dailyRequestQuota: 3, dailyBudgetUsd: 5 } });
     for (let i = 0; i < 3; i += 1) expect((await ledger.reserve('omdb', { now: at })).ok).toBe(true);
-    expect(await ledger.reserve('omdb', { now: at })).toEqual({ ok: false, reason: 'budget_exhausted', period: 'quota' });
+    expect(await ledger.reserve('omdb', { now: at })).toEqual({
+      ok: false,
+      reason: 'budget_exhausted',
+      period: 'quota',
+    });
     expect((await ledger.remaining('omdb', at)).quota).toEqual({ limit: 3, used: 3, remaining: 0 });
     const tomorrow = new Date('2026-11-24T00:00:01Z');
     expect((await ledger.reserve('omdb', { now: tomorrow })).ok).toBe(true);
@@ -56,7 +66,11 @@ describe('SpendLedger', () => {
     const ledger = new SpendLedger(db, { imdb: { costUsd: 0.05, dailyBudgetUsd: 1, monthlyBudgetUsd: 0.1 } });
     expect((await ledger.reserve('imdb', { now: at })).ok).toBe(true);
     expect((await ledger.reserve('imdb', { now: new Date('2026-11-24T10:00:00Z') })).ok).toBe(true);
-    expect(await ledger.reserve('imdb', { now: at })).toEqual({ ok: false, reason: 'budget_exhausted', period: 'month' });
+    expect(await ledger.reserve('imdb', { now: at })).toEqual({
+      ok: false,
+      reason: 'budget_exhausted',
+      period: 'month',
+    });
     const left = await ledger.remaining('imdb', at);
     expect(left.day?.spentUsd).toBe(0.05);
     expect(left.month?.remainingUsd).toBe(0);
@@ -80,11 +94,18 @@ describe('SpendLedger', () => {
     const { db } = await testDb('ledger');
     await ensureIndexes(db);
     const budget: Budgets = { imdb: { costUsd: 0.02, dailyBudgetUsd: 0.04 } };
-    const [a, b] = [new SpendLedger((await otherClient()).db(db.databaseName), budget), new SpendLedger((await otherClient()).db(db.databaseName), budget)];
+    const [a, b] = [
+      new SpendLedger((await otherClient()).db(db.databaseName), budget),
+      new SpendLedger((await otherClient()).db(db.databaseName), budget),
+    ];
     const held = await b.reserve('imdb', { now: at });
     expect((await a.reserve('imdb', { now: at })).ok).toBe(true);
     // `a` now remembers a spent budget; `b` gives its call back.
-    expect(await a.reserve('imdb', { now: at })).toEqual({ ok: false, reason: 'budget_exhausted', period: 'day' });
+    expect(await a.reserve('imdb', { now: at })).toEqual({
+      ok: false,
+      reason: 'budget_exhausted',
+      period: 'day',
+    });
     if (!held.ok) throw new Error('expected a reservation');
     expect(await b.release(held.reservation, at)).toBe(true);
     expect((await a.reserve('imdb', { now: at })).ok).toBe(true);
@@ -98,6 +119,11 @@ describe('SpendLedger', () => {
     const result = await ledger.reserve('tmdb', { now: at });
     expect(result).toMatchObject({ ok: true, reservation: { scopes: [] } });
     expect(await db.collection('spend_ledger').countDocuments()).toBe(0);
-    expect(await ledger.remaining('tmdb', at)).toEqual({ source: 'tmdb', day: null, month: null, quota: null });
+    expect(await ledger.remaining('tmdb', at)).toEqual({
+      source: 'tmdb',
+      day: null,
+      month: null,
+      quota: null,
+    });
   });
 });

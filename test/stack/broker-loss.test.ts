@@ -21,6 +21,7 @@ async function throwawayBroker(): Promise<{ stack: LocalStack; broker: string; p
       kafkaController: await freePort(),
       mongo: await freePort(),
       registry: await freePort(),
+      postgres: await freePort(),
     },
   };
   const stack = createLocalStack(config);

@@ -8,7 +8,13 @@ describe('loadStackConfig', () => {
   test('when nothing is set, then the stack uses .stack in the repo, the user cache and the default ports', () => {
     const config = loadStackConfig({ HOME: '/home/someone' });
 
-    expect(config.ports).toEqual({ kafka: 9092, kafkaController: 9093, mongo: 27017, registry: 8081 });
+    expect(config.ports).toEqual({
+      kafka: 9092,
+      kafkaController: 9093,
+      mongo: 27017,
+      registry: 8081,
+      postgres: 5432,
+    });
     expect(config.cacheDir).toBe('/home/someone/.cache/festival-resolver');
     expect(stackPaths(config).root).toBe(`${repoRoot}/.stack`);
     expect(stackPaths(config).logs).toBe(`${repoRoot}/.stack/logs`);

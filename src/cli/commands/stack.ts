@@ -4,12 +4,12 @@ import { shownPath } from '../../stack/health.js';
 import type { ServiceName } from '../../stack/service.js';
 import { createLocalStack, type ServiceStatus } from '../../stack/stack.js';
 
-/** `stack up|down|status|env`: the local Kafka, FerretDB and schema registry (no Docker). */
+/** `stack up|down|status|env`: the local Kafka, PostgreSQL, FerretDB and schema registry (no Docker). */
 export function register(program: Command): void {
   const stack = program
     .command('stack')
     .description(
-      'Run the local stack: Kafka (KRaft), FerretDB and the schema registry stand-in, under .stack/',
+      'Run the local stack: Kafka (KRaft), PostgreSQL with DocumentDB, FerretDB and AxonOps Schema Registry, under .stack/',
     );
   const print = (line: string): void => {
     process.stdout.write(`${line}\n`);
@@ -32,6 +32,15 @@ export function register(program: Command): void {
           : `stack: up in ${((Date.now() - started) / 1000).toFixed(1)} s (${fresh} service(s) started)`,
       );
       printEnv(local.services, print);
+    });
+
+  stack
+    .command('prepare')
+    .description('Fetch and build what the services need (first run: minutes), starting nothing')
+    .action(async () => {
+      const started = Date.now();
+      await createLocalStack(loadStackConfig(), print).prepare();
+      print(`stack: prerequisites ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 
   stack
@@ -59,7 +68,7 @@ export function register(program: Command): void {
     });
 }
 
-const serviceNames: ServiceName[] = ['kafka', 'ferretdb', 'registry'];
+const serviceNames: ServiceName[] = ['kafka', 'postgres', 'ferretdb', 'registry'];
 
 /** The services named on the command line (all when none), refusing unknown names. */
 function chosen(names: string[]): ServiceName[] | undefined {

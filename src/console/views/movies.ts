@@ -161,7 +161,7 @@ export function moviePage(d: MovieDetails): Html {
         </table>
         <h3>Events announced</h3>
         <ul class="events">
-          ${d.events.length === 0 ? html`<li class="muted">none</li>` : d.events.map((e) => html`<li>${e.topic} · ${e.state} · ${e.at.toISOString()}</li>`)}
+          ${d.events.length === 0 ? html`<li class="muted">none</li>` : d.events.map((e) => html`<li>${e.topic} · ${e.state}</li>`)}
         </ul>
       </section>
     </div>

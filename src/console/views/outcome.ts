@@ -30,8 +30,7 @@ export function actionOutcome(result: ActionResult): Html {
       : result.events.map(
           (ev) =>
             html`<li data-testid="event">
-              ${ev.topic} · ${ev.state} ·
-              ${ev.at.toISOString()}${ev.at >= result.startedAt ? html` <span class="badge ok">new</span>` : ''}
+              ${ev.topic} · ${ev.state}${ev.isNew === true ? html` <span class="badge ok">new</span>` : ''}
             </li>`,
         );
   return html`<div class="outcome" role="status" data-testid="outcome" data-kind="${result.kind}">

@@ -6,11 +6,11 @@ import { collectionNames } from '../../persistence/collections.js';
  * The four indicators of the problem statement, as plain data (render.ts prints them):
  * lookup success by source, fallback effectiveness, cost, and festival import health.
  *
- * Portability: the queries are find() with a small projection, counted in code. FerretDB
- * 1.24 runs $group, but `$sum: '$metadata.cost_usd'` came back 0 there for fractional
- * costs, and $lookup/$facet/$expr are not safe either; an ops report can afford to read
- * a projection of the window. The window applies to attempts (`inserted_at`) and
- * nominations (`createdAt`); movies are the ones those nominations link to.
+ * The counting is done by the server: aggregation pipelines group the window's attempts
+ * (by source; by tier and fallback reason; by festival) and its nominations joined to
+ * their movies ($lookup on the movie key), so the report reads group rows, never the
+ * documents. The window applies to attempts (`inserted_at`) and nominations
+ * (`createdAt`); movies are the ones those nominations link to.
  */
 
 /** Options of computeKpis. */
@@ -83,26 +83,21 @@ export interface KpiReport {
   festivals: FestivalHealth[];
 }
 
-interface AttemptRow {
-  source: SourceName;
-  success: boolean;
-  metadata?: {
-    movie_found?: boolean;
-    fallback_level?: number;
-    cost_usd?: number;
-    festival?: string | null;
-    reason_for_fallback?: string | null;
-  };
+/** One group of attempts: counts and cost. */
+interface AttemptGroup<K> {
+  _id: K;
+  attempts: number;
+  successes: number;
+  found: number;
+  costUsd: number;
 }
 
-interface NominationRow {
+/** One (festival, movie) of the window's nominations, joined to the movie. */
+interface FestivalMovieRow {
   festival: string;
   movieKey: string;
-}
-
-interface MovieRow {
-  key: string;
-  importType: ImportType;
+  nominations: number;
+  importType?: ImportType;
   dataSourceHierarchy?: SourceName[];
 }
 
@@ -130,81 +125,85 @@ function counter<K>(): { add(key: K, by?: number): void; entries(): [K, number][
   };
 }
 
-async function readAttempts(db: Db, options: KpiOptions): Promise<AttemptRow[]> {
-  const query: Record<string, unknown> = {};
-  if (options.since !== undefined) query.inserted_at = { $gte: options.since };
-  if (options.festival !== undefined) query['metadata.festival'] = options.festival;
-  const projection = {
-    _id: 0,
-    source: 1,
-    success: 1,
-    'metadata.movie_found': 1,
-    'metadata.fallback_level': 1,
-    'metadata.cost_usd': 1,
-    'metadata.festival': 1,
-    'metadata.reason_for_fallback': 1,
-  };
-  return db.collection<AttemptRow>(collectionNames.lookupMetrics).find(query, { projection }).toArray();
-}
-
-async function readNominations(db: Db, options: KpiOptions): Promise<NominationRow[]> {
-  const query: Record<string, unknown> = {};
-  if (options.since !== undefined) query.createdAt = { $gte: options.since };
-  if (options.festival !== undefined) query.festival = options.festival;
+/** Groups the window's attempts by `by` (an aggregation `_id` expression). */
+function groupAttempts<K>(db: Db, options: KpiOptions, by: unknown): Promise<AttemptGroup<K>[]> {
+  const match: Record<string, unknown> = {};
+  if (options.since !== undefined) match.inserted_at = { $gte: options.since };
+  if (options.festival !== undefined) match['metadata.festival'] = options.festival;
   return db
-    .collection<NominationRow>(collectionNames.nominations)
-    .find(query, { projection: { _id: 0, festival: 1, movieKey: 1 } })
+    .collection(collectionNames.lookupMetrics)
+    .aggregate<AttemptGroup<K>>([
+      { $match: match },
+      {
+        $group: {
+          _id: by,
+          attempts: { $sum: 1 },
+          successes: { $sum: { $cond: [{ $eq: ['$success', true] }, 1, 0] } },
+          found: { $sum: { $cond: [{ $eq: ['$metadata.movie_found', true] }, 1, 0] } },
+          costUsd: { $sum: { $ifNull: ['$metadata.cost_usd', 0] } },
+        },
+      },
+    ])
     .toArray();
 }
 
-async function readMovies(db: Db, keys: ReadonlySet<string>): Promise<Map<string, MovieRow>> {
-  const movies = new Map<string, MovieRow>();
-  if (keys.size === 0) return movies;
-  // One scan with a small projection rather than many $in queries: FerretDB 1.24 scans the
-  // collection for anything but _id equality either way.
-  const cursor = db
-    .collection<MovieRow>(collectionNames.movies)
-    .find({}, { projection: { _id: 0, key: 1, importType: 1, dataSourceHierarchy: 1 } });
-  for await (const movie of cursor) if (keys.has(movie.key)) movies.set(movie.key, movie);
-  return movies;
+/** The window's nominations grouped by festival and movie, each joined to its movie. */
+function festivalMovies(db: Db, options: KpiOptions): Promise<FestivalMovieRow[]> {
+  const match: Record<string, unknown> = {};
+  if (options.since !== undefined) match.createdAt = { $gte: options.since };
+  if (options.festival !== undefined) match.festival = options.festival;
+  return db
+    .collection(collectionNames.nominations)
+    .aggregate<FestivalMovieRow>([
+      { $match: match },
+      { $group: { _id: { festival: '$festival', movieKey: '$movieKey' }, nominations: { $sum: 1 } } },
+      {
+        $lookup: {
+          from: collectionNames.movies,
+          localField: '_id.movieKey',
+          foreignField: 'key',
+          as: 'movie',
+        },
+      },
+      {
+        $project: {
+          _id: 0,
+          festival: '$_id.festival',
+          movieKey: '$_id.movieKey',
+          nominations: 1,
+          importType: { $arrayElemAt: ['$movie.importType', 0] },
+          dataSourceHierarchy: { $arrayElemAt: ['$movie.dataSourceHierarchy', 0] },
+        },
+      },
+    ])
+    .toArray();
 }
 
-function lookupsBySource(attempts: readonly AttemptRow[]): SourceSuccess[] {
-  const rows = new Map<SourceName, SourceSuccess>();
-  for (const a of attempts) {
-    const row = rows.get(a.source) ?? {
-      source: a.source,
-      attempts: 0,
-      successes: 0,
-      found: 0,
-      successRate: 0,
-      foundRate: 0,
-    };
-    row.attempts += 1;
-    if (a.success) row.successes += 1;
-    if (a.metadata?.movie_found === true) row.found += 1;
-    rows.set(a.source, row);
-  }
-  return [...rows.values()]
-    .map((r) => ({
-      ...r,
-      successRate: ratio(r.successes, r.attempts),
-      foundRate: ratio(r.found, r.attempts),
+function lookupsBySource(groups: readonly AttemptGroup<SourceName>[]): SourceSuccess[] {
+  return groups
+    .map((g) => ({
+      source: g._id,
+      attempts: g.attempts,
+      successes: g.successes,
+      found: g.found,
+      successRate: ratio(g.successes, g.attempts),
+      foundRate: ratio(g.found, g.attempts),
     }))
     .sort(bySourceOrder);
 }
 
-function tiers(attempts: readonly AttemptRow[]): TierEffectiveness[] {
+type TierKey = { level: number; source: SourceName; reason: string | null };
+
+function tiers(groups: readonly AttemptGroup<TierKey>[]): TierEffectiveness[] {
   const rows = new Map<string, TierEffectiveness>();
-  for (const a of attempts) {
-    const level = a.metadata?.fallback_level ?? 0;
-    const id = `${level}:${a.source}`;
-    const row = rows.get(id) ?? { level, source: a.source, attempts: 0, found: 0, fallbackReasons: {} };
-    row.attempts += 1;
-    if (a.metadata?.movie_found === true) row.found += 1;
-    const reason = a.metadata?.reason_for_fallback;
+  for (const g of groups) {
+    const { level, source, reason } = g._id;
+    const id = `${level}:${source}`;
+    const row = rows.get(id) ?? { level, source, attempts: 0, found: 0, fallbackReasons: {} };
+    row.attempts += g.attempts;
+    row.found += g.found;
     if (reason !== null && reason !== undefined)
-      row.fallbackReasons[reason] = (row.fallbackReasons[reason] ?? 0) + 1;
+      row.fallbackReasons[reason] = (row.fallbackReasons[reason] ?? 0) + g.attempts;
     rows.set(id, row);
   }
   return [...rows.values()].sort((a, b) => a.level - b.level || bySourceOrder(a, b));
@@ -212,12 +211,20 @@ function tiers(attempts: readonly AttemptRow[]): TierEffectiveness[] {
 
 /** Computes the report from the service database; reads only, never writes. */
 export async function computeKpis(db: Db, options: KpiOptions = {}, now = new Date()): Promise<KpiReport> {
-  const [attempts, nominations] = await Promise.all([
-    readAttempts(db, options),
-    readNominations(db, options),
+  const [bySourceGroups, tierGroups, festivalGroups, rows] = await Promise.all([
+    groupAttempts<SourceName>(db, options, '$source'),
+    groupAttempts<TierKey>(db, options, {
+      level: { $ifNull: ['$metadata.fallback_level', 0] },
+      source: '$source',
+      reason: { $ifNull: ['$metadata.reason_for_fallback', null] },
+    }),
+    groupAttempts<string>(db, options, { $ifNull: ['$metadata.festival', '(none)'] }),
+    festivalMovies(db, options),
   ]);
-  const movies = await readMovies(db, new Set(nominations.map((n) => n.movieKey)));
 
+  // A movie nominated at two festivals counts once in the hierarchy table.
+  const movies = new Map<string, FestivalMovieRow>();
+  for (const row of rows) if (row.importType !== undefined) movies.set(row.movieKey, row);
   const hierarchy = counter<string>();
   for (const m of movies.values())
     hierarchy.add(`${(m.dataSourceHierarchy ?? []).join('>') || '(none)'}|${m.importType}`);
@@ -229,56 +236,41 @@ export async function computeKpis(db: Db, options: KpiOptions = {}, now = new Da
     })
     .sort((a, b) => b.movies - a.movies || a.hierarchy.localeCompare(b.hierarchy));
 
-  const costs = new Map<SourceName, SourceCost>();
-  const festivalAttempts = counter<string>();
-  const festivalCost = counter<string>();
-  for (const a of attempts) {
-    const cost = a.metadata?.cost_usd ?? 0;
-    const row = costs.get(a.source) ?? { source: a.source, attempts: 0, costUsd: 0 };
-    row.attempts += 1;
-    row.costUsd += cost;
-    costs.set(a.source, row);
-    const festival = a.metadata?.festival ?? '(none)';
-    festivalAttempts.add(festival);
-    festivalCost.add(festival, cost);
-  }
-
-  const festivalNominations = counter<string>();
-  const festivalMovies = new Map<string, Set<string>>();
-  for (const n of nominations) {
-    festivalNominations.add(n.festival);
-    const keys = festivalMovies.get(n.festival) ?? new Set<string>();
-    keys.add(n.movieKey);
-    festivalMovies.set(n.festival, keys);
-  }
-  const festivalKeys = new Set([...festivalMovies.keys(), ...festivalAttempts.entries().map(([f]) => f)]);
+  const attemptsOf = new Map(festivalGroups.map((g) => [g._id, g]));
+  const rowsOf = new Map<string, FestivalMovieRow[]>();
+  for (const row of rows) rowsOf.set(row.festival, [...(rowsOf.get(row.festival) ?? []), row]);
+  const festivalKeys = new Set([...rowsOf.keys(), ...attemptsOf.keys()]);
   const festivals = [...festivalKeys].sort().map((festival): FestivalHealth => {
-    const keys = [...(festivalMovies.get(festival) ?? [])];
-    const types = keys.map((k) => movies.get(k)?.importType);
-    const count = (t: ImportType) => types.filter((x) => x === t).length;
-    const costUsd = money(festivalCost.get(festival));
-    const nominationCount = festivalNominations.get(festival);
+    const films = rowsOf.get(festival) ?? [];
+    const count = (t: ImportType) => films.filter((f) => f.importType === t).length;
+    const costUsd = money(attemptsOf.get(festival)?.costUsd ?? 0);
+    const nominationCount = films.reduce((sum, f) => sum + f.nominations, 0);
     return {
       festival,
       nominations: nominationCount,
-      movies: keys.length,
+      movies: films.length,
       full: count('full'),
       minimal: count('minimal'),
       stub: count('stub'),
-      attempts: festivalAttempts.get(festival),
+      attempts: attemptsOf.get(festival)?.attempts ?? 0,
       costUsd,
-      stubShare: ratio(count('stub'), keys.length),
+      stubShare: ratio(count('stub'), films.length),
       costPerNominationUsd: money(ratio(costUsd, nominationCount)),
     };
   });
 
-  const bySource = [...costs.values()].map((c) => ({ ...c, costUsd: money(c.costUsd) })).sort(bySourceOrder);
+  const bySource = bySourceGroups
+    .map((g) => ({ source: g._id, attempts: g.attempts, costUsd: money(g.costUsd) }))
+    .sort(bySourceOrder);
   return {
     generatedAt: now.toISOString(),
     since: options.since?.toISOString() ?? null,
     festival: options.festival ?? null,
-    lookups: { total: attempts.length, bySource: lookupsBySource(attempts) },
-    fallback: { byTier: tiers(attempts), byHierarchy },
+    lookups: {
+      total: bySourceGroups.reduce((sum, g) => sum + g.attempts, 0),
+      bySource: lookupsBySource(bySourceGroups),
+    },
+    fallback: { byTier: tiers(tierGroups), byHierarchy },
     cost: { totalUsd: money(bySource.reduce((s, c) => s + c.costUsd, 0)), bySource },
     festivals,
   };

@@ -7,10 +7,10 @@ import { resolveReview } from '../../src/ops/review/review-actions.js';
 import { testDb } from '../helpers/mongo.js';
 
 /**
- * Why: FerretDB 1.24 (SQLite backend) reports a unique-index violation by an update as code 1
- * ("UNIQUE constraint failed"), not E11000 as MongoDB and its own inserts do. A curator who
- * resolved a review item with a TMDb ID another movie already had got an internal error
- * (a 500 on the console) instead of "another movie already has …".
+ * Why: a curator who resolved a review item with a TMDb ID another movie already had got an
+ * internal error (a 500 on the console) instead of "another movie already has …": the old
+ * store (FerretDB 1.24 on SQLite) reported a unique-index violation by an update as code 1
+ * ("UNIQUE constraint failed"), not E11000. The store must answer E11000 for an update too.
  */
 describe('a unique-index violation by an update', () => {
   it('when a curator gives a TMDb ID another movie has, then it is a duplicate key and the review action says so', async () => {

@@ -1,24 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { onTestFinished } from 'vitest';
-import { startRegistryServer, type RunningRegistryServer } from '../../../src/stack/registry/server.js';
+import { testServices } from '../helpers/services.js';
 
-/** A data directory of the test's own, removed when the test ends. */
-export async function testDataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'registry-test-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** A registry on a random port over `dataDir` (a fresh one by default), closed when the test ends. */
-export async function startTestRegistry(
-  dataDir?: string,
-): Promise<RunningRegistryServer & { dataDir: string }> {
-  const dir = dataDir ?? (await testDataDir());
-  const server = await startRegistryServer({ port: 0, dataDir: dir });
-  onTestFinished(() => server.close());
-  return { ...server, dataDir: dir };
+/**
+ * The run's schema registry (AxonOps Schema Registry on the local stack, Confluent's
+ * under testcontainers). It is shared: tests use subjects of their own (uniqueName).
+ */
+export function startTestRegistry(): Promise<{ url: string }> {
+  return Promise.resolve({ url: testServices().schemaRegistryUrl });
 }
 
 /** A raw HTTP answer: status, content type and parsed JSON body. */

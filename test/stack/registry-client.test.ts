@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
-import { uniqueName } from '../../helpers/names.js';
+import { uniqueName } from '../helpers/names.js';
 import { call, recordSchema, startTestRegistry } from './registry-fixture.js';
 
 const filmSchema = recordSchema([
@@ -27,7 +27,7 @@ async function firstCannesFilm(): Promise<{ imdbId: string | null; title: string
   return { imdbId, title: cell('title'), year: Number(cell('year')) };
 }
 
-describe('schema registry stand-in with the Confluent client', () => {
+describe('schema registry with the Confluent client', () => {
   it('when a film is encoded with a registered schema, then the bytes are magic 0, the 4-byte id and the Avro body, and decode returns the film', async () => {
     const registry = await startTestRegistry();
     const client = new SchemaRegistry({ host: registry.url });
@@ -67,15 +67,20 @@ describe('schema registry stand-in with the Confluent client', () => {
     const registry = await startTestRegistry();
     const client = new SchemaRegistry({ host: registry.url });
     const other = recordSchema([{ name: 'x', type: 'long' }], 'Other');
+    // The registry is shared by the run and keeps its data: a schema of this test's own.
+    const film = recordSchema(
+      (JSON.parse(filmSchema) as { fields: unknown[] }).fields,
+      uniqueName('Film').replace(/-/g, '_'),
+    );
     const [subjectA, subjectB, subjectC] = [
       uniqueName('a-value'),
       uniqueName('b-value'),
       uniqueName('c-value'),
     ];
 
-    const inA = await client.register({ type: SchemaType.AVRO, schema: filmSchema }, { subject: subjectA });
+    const inA = await client.register({ type: SchemaType.AVRO, schema: film }, { subject: subjectA });
     const otherInC = await client.register({ type: SchemaType.AVRO, schema: other }, { subject: subjectC });
-    const inB = await client.register({ type: SchemaType.AVRO, schema: filmSchema }, { subject: subjectB });
+    const inB = await client.register({ type: SchemaType.AVRO, schema: film }, { subject: subjectB });
 
     expect(otherInC.id).not.toBe(inA.id);
     expect(inB.id).toBe(inA.id);
