@@ -12,8 +12,9 @@ const dashboardFile = `${root}grafana/dashboards/festival-resolver.json`;
 
 /** The diagnostics of `const dashboard = <json> satisfies Dashboard`, one line each. */
 function typeErrors(json: string): string[] {
+  // trimEnd: a line break before `satisfies` ends the statement (ASI), and JSON files end with one.
   const fileName = `${root}test/__dashboard-check.ts`;
-  const text = `import type { Dashboard } from '@grafana/schema';\nexport const dashboard = ${json} satisfies Dashboard;\n`;
+  const text = `import type { Dashboard } from '@grafana/schema';\nexport const dashboard = ${json.trimEnd()} satisfies Dashboard;\n`;
   const options: ts.CompilerOptions = {
     strict: true,
     noEmit: true,

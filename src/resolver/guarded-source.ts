@@ -121,7 +121,14 @@ export class GuardedSource {
               identifier: query.imdbId,
               call: (ctx) => this.source.lookupByImdbId(query.imdbId ?? '', query, ctx),
             },
-            { identifier: `${query.imdbId}:by_title`, call: (ctx) => this.source.lookupByTitle(query, ctx) },
+            ...(this.source.titleLookupAfterIdMiss
+              ? [
+                  {
+                    identifier: `${query.imdbId}:by_title`,
+                    call: (ctx?: LookupContext) => this.source.lookupByTitle(query, ctx),
+                  },
+                ]
+              : []),
           ]
         : [{ identifier: lookupIdentifier(query), call: (ctx) => this.source.lookupByTitle(query, ctx) }];
     const attempts: UpstreamAttempt[] = [];

@@ -122,6 +122,8 @@ function pageToCandidate(page: ImdbPageData, imdbId: string): MatchCandidate {
 export class ImdbZyteSource implements MovieSource {
   readonly name = 'imdb' as const;
   readonly importType = 'full' as const;
+  /** The page URL needs an ID: a title lookup makes no call. */
+  readonly titleLookupAfterIdMiss = false;
   readonly priority: number;
   readonly costPerRequestUsd: number;
   readonly rateLimitPerSecond: number;

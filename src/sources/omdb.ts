@@ -88,6 +88,7 @@ export function interpretOmdb(status: number, headers: unknown, body: unknown, r
 export class OmdbSource implements MovieSource {
   readonly name = 'omdb' as const;
   readonly importType = 'minimal' as const;
+  readonly titleLookupAfterIdMiss = false;
   readonly priority: number;
   readonly costPerRequestUsd: number;
   readonly rateLimitPerSecond: number;

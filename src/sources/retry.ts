@@ -34,7 +34,10 @@ export function backoffDelay(
   options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
   random: () => number = Math.random,
 ): number {
-  return backoffDelayMs(n, options, { random, ...(retryAfterMs === undefined ? {} : { minimumMs: retryAfterMs }) });
+  return backoffDelayMs(n, options, {
+    random,
+    ...(retryAfterMs === undefined ? {} : { minimumMs: retryAfterMs }),
+  });
 }
 
 /**
@@ -66,6 +69,7 @@ export function withRetry(source: MovieSource, options: RetryOptions): MovieSour
     costPerRequestUsd: source.costPerRequestUsd,
     rateLimitPerSecond: source.rateLimitPerSecond,
     importType: source.importType,
+    titleLookupAfterIdMiss: source.titleLookupAfterIdMiss,
     lookupByImdbId: (imdbId: string, query: LookupQuery, ctx?: LookupContext) =>
       run(() => source.lookupByImdbId(imdbId, query, ctx), ctx),
     lookupByTitle: (query: LookupQuery, ctx?: LookupContext) =>

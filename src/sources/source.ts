@@ -21,6 +21,12 @@ export interface MovieSource {
   readonly priority: number;
   readonly costPerRequestUsd: number;
   readonly rateLimitPerSecond: number;
+  /**
+   * Whether a miss by IMDb ID is followed by a title lookup. TMDb: yes, it may hold the film
+   * without the IMDb link. OMDb: no, a title hit could only carry another IMDb ID, which the
+   * matcher refuses, so it would be a paid call that can never be accepted.
+   */
+  readonly titleLookupAfterIdMiss: boolean;
   /** The import type a hit from this source yields. */
   readonly importType: Exclude<ImportType, 'stub'>;
   /** Look up by IMDb ID. */

@@ -59,6 +59,7 @@ interface PoolEntry {
 export class TmdbSource implements MovieSource {
   readonly name = 'tmdb' as const;
   readonly importType = 'full' as const;
+  readonly titleLookupAfterIdMiss = true;
   readonly priority: number;
   readonly costPerRequestUsd: number;
   readonly rateLimitPerSecond: number;

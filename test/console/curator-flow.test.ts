@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { collectionNames } from '../../src/persistence/collections.js';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { MoviesRepository } from '../../src/persistence/movies-repository.js';
@@ -58,8 +59,23 @@ describe('the console inside `run`, on a real pipeline run, in chromium', () => 
     const reviews = new ReviewQueueRepository(pipeline.db);
     const movies = new MoviesRepository(pipeline.db);
     await pipeline.waitFor('five review items', async () => (await reviews.countOpen()) >= 5, 30_000);
-    // A month later, the stubs are escalated (as housekeeping does after STUB_ESCALATION_DAYS).
-    expect(await reviews.escalateStaleStubs(new Date(Date.now() + 31 * 86_400_000), 30)).toBe(3);
+    // Every film in the queue stays a stub, the doubtful matches included: below the accept
+    // threshold nothing is stored as full or minimal.
+    const open = await pipeline.db
+      .collection<ReviewItem>(collectionNames.reviewQueue)
+      .find({ status: 'open' })
+      .toArray();
+    const openMovies = await Promise.all(open.map((i) => movies.get(i.movieKey)));
+    expect(openMovies.map((m) => m?.importType)).toEqual(open.map(() => 'stub'));
+    // The three stubs no tier could match are a month old, and are escalated (as housekeeping
+    // does after STUB_ESCALATION_DAYS); the two doubtful matches are new and are not.
+    const aMonthAgo = new Date(Date.now() - 31 * 86_400_000);
+    const oldStubs = open.filter((i) => i.reason !== 'low_confidence').map((i) => i.movieKey);
+    expect(oldStubs).toHaveLength(3);
+    await pipeline.db
+      .collection(collectionNames.movies)
+      .updateMany({ key: { $in: oldStubs } }, { $set: { createdAt: aMonthAgo } });
+    expect(await reviews.escalateStaleStubs(new Date(), 30)).toBe(3);
 
     const browser = await launchBrowser();
     const { page, dialogs, errors } = await watchedPage(browser);

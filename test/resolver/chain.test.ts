@@ -64,6 +64,7 @@ function scripted(name: SourceName, outcomes: LookupOutcome[], cost = 0): MovieS
     costPerRequestUsd: cost,
     rateLimitPerSecond: 10,
     importType: name === 'omdb' ? ('minimal' as const) : ('full' as const),
+    titleLookupAfterIdMiss: name === 'tmdb',
     calls: 0,
     lookup(): Promise<LookupOutcome> {
       source.calls += 1;

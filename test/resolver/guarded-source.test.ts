@@ -41,14 +41,18 @@ const paid = (operation: string) => ({
   costUsd: 0.001,
 });
 
-/** OMDb-like: a paid miss by ID, then a title search answering from `byTitle`. */
-function paidSource(byTitle: () => LookupOutcome): MovieSource & { byId: number; byTitle: number } {
+/** A paid source that searches by title after a miss by ID, answering from `byTitle`. */
+function paidSource(
+  byTitle: () => LookupOutcome,
+  titleLookupAfterIdMiss = true,
+): MovieSource & { byId: number; byTitle: number } {
   const source = {
     name: 'omdb' as const,
     priority: 2,
     costPerRequestUsd: 0.001,
     rateLimitPerSecond: 10,
     importType: 'minimal' as const,
+    titleLookupAfterIdMiss,
     byId: 0,
     byTitle: 0,
     lookupByImdbId(): Promise<LookupOutcome> {
@@ -75,6 +79,20 @@ const guard = (source: MovieSource, cache: LookupCachePort) =>
   });
 
 describe('GuardedSource', () => {
+  it('when a source says an ID miss is final (OMDb), then the lookup ends after the one ID call, and the miss is cached', async () => {
+    const cache = memoryCache();
+    const source = paidSource(
+      () => ({ kind: 'not_found', candidates: [], attempts: [paid('by_title')] }),
+      false,
+    );
+    const first = await guard(source, cache).lookup(query);
+    expect(first).toMatchObject({ kind: 'not_found' });
+    expect([source.byId, source.byTitle]).toEqual([1, 0]);
+    expect([...cache.entries.keys()]).toEqual(['omdb:tt27714581']);
+    expect((await guard(source, cache).lookup(query)).kind).toBe('not_found');
+    expect([source.byId, source.byTitle]).toEqual([1, 0]);
+  });
+
   it('when the ID lookup misses and the title lookup then fails transiently, then the paid miss is already cached and the redelivery pays only for the title', async () => {
     const cache = memoryCache();
     const source = paidSource(() => ({

@@ -34,6 +34,7 @@ function scripted(outcomes: LookupOutcome[]): MovieSource & { calls: number } {
     costPerRequestUsd: 0,
     rateLimitPerSecond: 40,
     importType: 'full' as const,
+    titleLookupAfterIdMiss: true,
     calls: 0,
     lookup: () => {
       const next = outcomes[source.calls] ?? outcomes[outcomes.length - 1];
