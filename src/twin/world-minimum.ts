@@ -55,7 +55,7 @@ export interface NominatedFilm {
   withImdbId: boolean;
   title: string;
   originalTitle: string | null;
-  year: number;
+  year: number | null;
 }
 
 /** The minimum over a set of nominations: totals, per film, and films per case. */
@@ -80,7 +80,10 @@ function queryTitles(nomination: NominatedFilm): string[] {
 /** Whether one TMDb search from the nomination (a title, with or without its year) lists the film on its first page. */
 function tmdbReachable(catalog: Catalog, film: WorldFilm, nomination: NominatedFilm): boolean {
   if (!film.tmdb.present) return false;
-  const filters = [{}, { year: nomination.year }, { primaryReleaseYear: nomination.year }];
+  const filters =
+    nomination.year === null
+      ? [{}]
+      : [{}, { year: nomination.year }, { primaryReleaseYear: nomination.year }];
   return queryTitles(nomination).some((title) =>
     filters.some((f) =>
       catalog
@@ -95,7 +98,9 @@ function tmdbReachable(catalog: Catalog, film: WorldFilm, nomination: NominatedF
 function omdbReachableByTitle(catalog: Catalog, film: WorldFilm, nomination: NominatedFilm): boolean {
   if (!film.omdb.present) return false;
   return queryTitles(nomination).some((title) =>
-    [nomination.year, undefined].some((year) => catalog.omdbByTitle(title, year)?.imdbId === film.imdbId),
+    [nomination.year ?? undefined, undefined].some(
+      (year) => catalog.omdbByTitle(title, year)?.imdbId === film.imdbId,
+    ),
   );
 }
 
@@ -148,7 +153,7 @@ export function worldMinimum(
 export function nominatedFilms(
   items: readonly {
     nomination: {
-      film: { imdbId: string | null; title: string; originalTitle: string | null; year: number };
+      film: { imdbId: string | null; title: string; originalTitle: string | null; year: number | null };
     };
     answer: { imdbId: string };
   }[],
