@@ -16,6 +16,7 @@ import type { LookupQuery } from '../src/sources/source.js';
 import { TWIN_OMDB_KEY, TWIN_TMDB_TOKEN, TWIN_ZYTE_KEY } from '../src/twin/options.js';
 import { startTwin } from '../src/twin/server.js';
 import { generateWorld } from '../src/twin/world-generator.js';
+import { worldMinimum } from '../src/twin/world-minimum.js';
 import type { Answer } from '../src/twin/world.js';
 import { BaselineMatcher } from './baseline-matcher.js';
 import { runChain } from './match-chain.js';
@@ -208,6 +209,54 @@ console.log(
 const diff = (k: keyof typeof after) => after[k] - before[k];
 console.log(
   `twin counts for the new matcher: tmdb.find ${diff('tmdb.find')}, tmdb.search ${diff('tmdb.search')}, tmdb.movie ${diff('tmdb.movie')}, omdb ${diff('omdb.byId') + diff('omdb.byTitle')}, zyte ${diff('zyte.extract')} — ${(newMs / 1000).toFixed(1)} s`,
+);
+// Calls made against the world's minimum, per case of the minimum (src/twin/world-minimum.ts).
+const minimum = worldMinimum(
+  world,
+  queries.map(({ answer, query }) => ({
+    imdbId: answer.imdbId,
+    withImdbId: query.imdbId !== undefined,
+    title: query.title,
+    originalTitle: query.originalTitle ?? null,
+    year: query.year ?? null,
+  })),
+);
+const minimumOf = new Map(minimum.perFilm.map((m) => [m.imdbId, m]));
+const byCase = new Map<
+  string,
+  {
+    films: number;
+    made: { tmdb: number; omdb: number; imdb: number };
+    needed: { tmdb: number; omdb: number; imdb: number };
+  }
+>();
+for (const v of newVerdicts) {
+  const m = minimumOf.get(v.answer.imdbId);
+  if (m === undefined) continue;
+  const entry = byCase.get(m.case) ?? {
+    films: 0,
+    made: { tmdb: 0, omdb: 0, imdb: 0 },
+    needed: { tmdb: 0, omdb: 0, imdb: 0 },
+  };
+  entry.films += 1;
+  entry.made.tmdb += v.calls.tmdb;
+  entry.made.omdb += v.calls.omdb;
+  entry.made.imdb += v.calls.imdb;
+  entry.needed.tmdb += m.tmdb;
+  entry.needed.omdb += m.omdb;
+  entry.needed.imdb += m.zyte;
+  byCase.set(m.case, entry);
+}
+console.log('\ncalls made / the world minimum, by case (tmdb, omdb, zyte):');
+for (const [c, e] of [...byCase].sort(
+  (a, b) => b[1].made.tmdb - b[1].needed.tmdb - (a[1].made.tmdb - a[1].needed.tmdb),
+)) {
+  console.log(
+    `  ${c.padEnd(34)} ${String(e.films).padStart(5)} films  tmdb ${e.made.tmdb}/${e.needed.tmdb}  omdb ${e.made.omdb}/${e.needed.omdb}  zyte ${e.made.imdb}/${e.needed.imdb}`,
+  );
+}
+console.log(
+  `  total: tmdb ${minimum.calls.tmdb} needed, omdb ${minimum.calls.omdb}, zyte ${minimum.calls.zyte}`,
 );
 if (failures.length > 0)
   console.log(`source failures (not misses): ${failures.length}, e.g. ${failures.slice(0, 3).join('; ')}`);
