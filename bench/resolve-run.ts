@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { MongoClient, type Collection } from 'mongodb';
+import { MongoClient, type Collection, type Db } from 'mongodb';
 import { Registry } from 'prom-client';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Nomination } from '../src/domain/nomination.js';
@@ -63,6 +63,8 @@ export interface RunInput {
   timeline?: boolean;
   /** Print the service's MongoDB commands per collection (count, total and mean ms). */
   profileMongo?: boolean;
+  /** Reads what the service stored (e.g. to score it against an answer key) before the database is dropped. */
+  inspect?: (db: Db) => Promise<void>;
 }
 
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;

@@ -24,6 +24,10 @@ import { generateWorld } from '../src/twin/world-generator.js';
 import { nominatedFilms, worldMinimum, type WorldMinimum } from '../src/twin/world-minimum.js';
 import { renominations, renominationsWithAnswers } from './resolve-lineup.js';
 import { printLongRun, printThroughput, type ThroughputRow } from './resolve-report.js';
+import type { Db } from 'mongodb';
+import type { Nomination } from '../src/domain/nomination.js';
+import { collectionNames } from '../src/persistence/collections.js';
+import type { Answer } from '../src/twin/world.js';
 import { measureRun, type RunResult, type SourceCalls, type StackAddresses } from './resolve-run.js';
 
 const { values: args } = parseArgs({
@@ -110,6 +114,56 @@ function row(result: RunResult, minimum: WorldMinimum): ThroughputRow {
   };
 }
 
+/**
+ * Precision and recall of what the service stored, per nomination, against the answer key:
+ * a nomination is right when its movie carries the film's IMDb ID (or, without one, its
+ * TMDb ID); recall counts the nominations some source could give (TMDb or OMDb has the
+ * film, or IMDb's page with the ID in the nomination).
+ */
+function scoreStored(
+  answered: { nomination: Nomination; answer: Answer }[],
+  label: string,
+): (db: Db) => Promise<void> {
+  return async (db) => {
+    const movies = new Map<string, { imdbId?: string; tmdbId?: number; importType?: string }>();
+    for await (const m of db
+      .collection(collectionNames.movies)
+      .find({}, { projection: { key: 1, aliasKeys: 1, imdbId: 1, tmdbId: 1, importType: 1 } })) {
+      const entry = {
+        imdbId: m.imdbId as string | undefined,
+        tmdbId: m.tmdbId as number | undefined,
+        importType: m.importType as string | undefined,
+      };
+      movies.set(String(m.key), entry);
+      for (const alias of (m.aliasKeys as string[] | undefined) ?? []) movies.set(alias, entry);
+    }
+    const keyOf = new Map<string, string>();
+    for await (const n of db
+      .collection(collectionNames.nominations)
+      .find({}, { projection: { nominationId: 1, movieKey: 1 } }))
+      keyOf.set(String(n.nominationId), String(n.movieKey));
+    let resolved = 0;
+    let right = 0;
+    let knowable = 0;
+    let rightOfKnowable = 0;
+    for (const { nomination, answer } of answered) {
+      const movie = movies.get(keyOf.get(nomination.nominationId) ?? '');
+      const canKnow =
+        answer.tmdbPresent || answer.omdb || (answer.imdb === 'present' && nomination.film.imdbId !== null);
+      if (canKnow) knowable += 1;
+      if (movie === undefined || movie.importType === 'stub') continue;
+      resolved += 1;
+      const ok = movie.imdbId !== undefined ? movie.imdbId === answer.imdbId : movie.tmdbId === answer.tmdbId;
+      if (ok) right += 1;
+      if (ok && canKnow) rightOfKnowable += 1;
+    }
+    const pct = (a: number, b: number) => (b === 0 ? '—' : `${((a / b) * 100).toFixed(2)} %`);
+    console.log(
+      `  [${label}] stored: ${resolved} resolved (${right} right), precision ${pct(right, resolved)}, recall ${pct(rightOfKnowable, knowable)} of the ${knowable} nominations some source could give`,
+    );
+  };
+}
+
 function printMinimum(minimum: WorldMinimum, nominations: number): void {
   const per = (n: number) => (n / minimum.films).toFixed(2);
   console.log(
@@ -159,6 +213,7 @@ async function main(): Promise<void> {
           progress,
           profileMongo: args['profile-mongo'],
           timeline: args.timeline,
+          inspect: scoreStored(answered, 'service'),
         }),
     );
     rows.push(row(configured, minimum));
@@ -173,6 +228,7 @@ async function main(): Promise<void> {
           batches: [lineup],
           env: { ...baseEnv, CONSUMER_CONCURRENCY: '1' },
           progress,
+          inspect: scoreStored(answered, 'one at a time'),
         }),
       );
       rows.push(row(baseline, minimum));
