@@ -239,6 +239,7 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
     const failedRequests = await countFailedRequests(
       mongo.db(config.mongo.database).collection(collectionNames.lookupMetrics),
     );
+    await input.inspect?.(mongo.db(config.mongo.database));
     return {
       label: input.label,
       nominations: total,
