@@ -146,6 +146,7 @@ function scoreStored(
     let right = 0;
     let knowable = 0;
     let rightOfKnowable = 0;
+    const wrong: string[] = [];
     for (const { nomination, answer } of answered) {
       const movie = movies.get(keyOf.get(nomination.nominationId) ?? '');
       const canKnow =
@@ -155,11 +156,15 @@ function scoreStored(
       resolved += 1;
       const ok = movie.imdbId !== undefined ? movie.imdbId === answer.imdbId : movie.tmdbId === answer.tmdbId;
       if (ok) right += 1;
+      else if (wrong.length < 5)
+        wrong.push(
+          `${answer.imdbId}${nomination.film.imdbId === null ? ' (no id)' : ''} → ${movie.imdbId ?? `tmdb ${movie.tmdbId ?? '?'}`}`,
+        );
       if (ok && canKnow) rightOfKnowable += 1;
     }
     const pct = (a: number, b: number) => (b === 0 ? '—' : `${((a / b) * 100).toFixed(2)} %`);
     console.log(
-      `  [${label}] stored: ${resolved} resolved (${right} right), precision ${pct(right, resolved)}, recall ${pct(rightOfKnowable, knowable)} of the ${knowable} nominations some source could give`,
+      `  [${label}] stored: ${resolved} resolved (${right} right), precision ${pct(right, resolved)}, recall ${pct(rightOfKnowable, knowable)} of the ${knowable} nominations some source could give${wrong.length > 0 ? `; wrong: ${wrong.join(', ')}` : ''}`,
     );
   };
 }
