@@ -76,7 +76,11 @@ function oldFuzzy(a: string, b: string): number {
 export class BaselineMatcher {
   constructor(private readonly options: BaselineOptions) {}
 
-  private async get(path: string, params: Record<string, string | number | undefined>, counter: { calls: number }): Promise<unknown> {
+  private async get(
+    path: string,
+    params: Record<string, string | number | undefined>,
+    counter: { calls: number },
+  ): Promise<unknown> {
     const url = new URL(`${this.options.baseUrl.replace(/\/$/, '')}${path}`);
     for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, String(v));
     counter.calls++;
@@ -84,14 +88,22 @@ export class BaselineMatcher {
       const res = await fetch(url, { headers: { Authorization: `Bearer ${this.options.readToken}` } });
       // The old client: anything but 200 is "not found".
       if (res.status !== 200) return undefined;
-      return (await res.json());
+      return await res.json();
     } catch {
       return undefined;
     }
   }
 
-  private async search(query: string, year: number | undefined, counter: { calls: number }): Promise<SearchResult[]> {
-    const body = (await this.get('/search/movie', { query, year, include_adult: 'false', page: 1 }, counter)) as { results?: SearchResult[] } | undefined;
+  private async search(
+    query: string,
+    year: number | undefined,
+    counter: { calls: number },
+  ): Promise<SearchResult[]> {
+    const body = (await this.get(
+      '/search/movie',
+      { query, year, include_adult: 'false', page: 1 },
+      counter,
+    )) as { results?: SearchResult[] } | undefined;
     return Array.isArray(body?.results) ? body.results : [];
   }
 
@@ -99,18 +111,26 @@ export class BaselineMatcher {
     const counter = { calls: 0 };
     const hit = await this.match(query, counter);
     if (!hit) return { tmdbId: null, confidence: 0, strategy: null, calls: counter.calls };
-    await this.get(`/movie/${hit.id}`, { append_to_response: 'credits,external_ids,alternative_titles,release_dates' }, counter);
+    await this.get(
+      `/movie/${hit.id}`,
+      { append_to_response: 'credits,external_ids,alternative_titles,release_dates' },
+      counter,
+    );
     return { tmdbId: hit.id, confidence: hit.confidence, strategy: hit.strategy, calls: counter.calls };
   }
 
-  private async match(query: BaselineQuery, counter: { calls: number }): Promise<{ id: number; confidence: number; strategy: string } | undefined> {
+  private async match(
+    query: BaselineQuery,
+    counter: { calls: number },
+  ): Promise<{ id: number; confidence: number; strategy: string } | undefined> {
     const enabled = (n: number) => n <= this.options.enabledStrategies;
     const pick = (n: number, id: number | undefined) => {
       const s = baselineStrategies[n - 1]!;
       return id === undefined ? undefined : { id, confidence: s.confidence, strategy: s.name };
     };
     if (enabled(1) && query.imdbId) {
-      const body = (await this.get(`/find/${query.imdbId}`, { external_source: 'imdb_id' }, counter)) as { movie_results?: SearchResult[] } | undefined;
+      const body = (await this.get(`/find/${query.imdbId}`, { external_source: 'imdb_id' }, counter)) as
+        { movie_results?: SearchResult[] } | undefined;
       const found = pick(1, body?.movie_results?.[0]?.id);
       if (found) return found;
     }

@@ -29,9 +29,12 @@ export async function runChain(sources: MovieSource[], query: LookupQuery): Prom
     callsBySource[source.name] += outcome.attempts.length;
     if (outcome.kind === 'found') {
       if (outcome.certain) return { kind: 'accepted', source: source.name, outcome, callsBySource, failures };
-      if (!review || outcome.confidence > review.outcome.confidence) review = { source: source.name, outcome };
-    } else if (outcome.kind !== 'not_found') failures.push(`${source.name}:${outcome.kind}:${outcome.reason}`);
+      if (!review || outcome.confidence > review.outcome.confidence)
+        review = { source: source.name, outcome };
+    } else if (outcome.kind !== 'not_found')
+      failures.push(`${source.name}:${outcome.kind}:${outcome.reason}`);
   }
-  if (review) return { kind: 'review', source: review.source, outcome: review.outcome, callsBySource, failures };
+  if (review)
+    return { kind: 'review', source: review.source, outcome: review.outcome, callsBySource, failures };
   return { kind: 'none', callsBySource, failures };
 }

@@ -6,7 +6,14 @@ import type { LookupQuery } from '../src/sources/source.js';
  * punctuation, a director's first name as an initial. `--noise p` applies one of these to a
  * share p of the nominations, chosen and varied by a hash so that runs are reproducible.
  */
-export const noiseKinds = ['ascii', 'no-original', 'no-directors', 'article', 'punctuation', 'initials'] as const;
+export const noiseKinds = [
+  'ascii',
+  'no-original',
+  'no-directors',
+  'article',
+  'punctuation',
+  'initials',
+] as const;
 export type NoiseKind = (typeof noiseKinds)[number];
 
 function ascii(text: string): string {
@@ -26,7 +33,11 @@ function initials(name: string): string {
 export function addNoise(query: LookupQuery, kind: NoiseKind): LookupQuery {
   switch (kind) {
     case 'ascii':
-      return { ...query, title: ascii(query.title), ...(query.originalTitle ? { originalTitle: ascii(query.originalTitle) } : {}) };
+      return {
+        ...query,
+        title: ascii(query.title),
+        ...(query.originalTitle ? { originalTitle: ascii(query.originalTitle) } : {}),
+      };
     case 'no-original': {
       const { originalTitle: _dropped, ...rest } = query;
       return rest;
@@ -36,7 +47,14 @@ export function addNoise(query: LookupQuery, kind: NoiseKind): LookupQuery {
     case 'article':
       return { ...query, title: toggleArticle(query.title) };
     case 'punctuation':
-      return { ...query, title: query.title.replace(/&/g, 'and').replace(/[:,.!?'’-]/g, ' ').replace(/\s+/g, ' ').trim() };
+      return {
+        ...query,
+        title: query.title
+          .replace(/&/g, 'and')
+          .replace(/[:,.!?'’-]/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      };
     case 'initials':
       return { ...query, directors: query.directors.map(initials) };
   }

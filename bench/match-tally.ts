@@ -62,8 +62,14 @@ export function tally(verdicts: FilmVerdict[], tmdbCertain: (v: FilmVerdict) => 
     precision: share(acceptedRight, accepted.length),
     recall: share(knowable.filter((v) => v.kind === 'accepted' && right(v)).length, knowable.length),
     reviewShare: share(review.length, verdicts.length),
-    callsPerFilm: { tmdb: share(sum('tmdb'), verdicts.length), omdb: share(sum('omdb'), verdicts.length), imdb: share(sum('imdb'), verdicts.length) },
+    callsPerFilm: {
+      tmdb: share(sum('tmdb'), verdicts.length),
+      omdb: share(sum('omdb'), verdicts.length),
+      imdb: share(sum('imdb'), verdicts.length),
+    },
     tmdbCallsPerTmdbFilm: share(sum('tmdb', tmdbFilms), tmdbFilms.length),
-    laterCallsAfterTmdbCertain: verdicts.filter(tmdbCertain).reduce((n, v) => n + v.calls.omdb + v.calls.imdb, 0),
+    laterCallsAfterTmdbCertain: verdicts
+      .filter(tmdbCertain)
+      .reduce((n, v) => n + v.calls.omdb + v.calls.imdb, 0),
   };
 }

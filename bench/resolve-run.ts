@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { MongoClient, type Collection } from 'mongodb';
+import { MongoClient, type Collection, type Db } from 'mongodb';
 import { Registry } from 'prom-client';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Nomination } from '../src/domain/nomination.js';
@@ -63,6 +63,8 @@ export interface RunInput {
   timeline?: boolean;
   /** Print the service's MongoDB commands per collection (count, total and mean ms). */
   profileMongo?: boolean;
+  /** Reads what the service stored (e.g. to score it against an answer key) before the database is dropped. */
+  inspect?: (db: Db) => Promise<void>;
 }
 
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -83,7 +85,9 @@ async function processedCount(registry: Registry): Promise<number> {
   const metric = registry.getSingleMetric('festival_resolver_messages_processed_total');
   if (metric === undefined) return 0;
   const { values } = await metric.get();
-  return values.filter((v) => v.labels.outcome === 'resolved' || v.labels.outcome === 'stub').reduce((sum, v) => sum + v.value, 0);
+  return values
+    .filter((v) => v.labels.outcome === 'resolved' || v.labels.outcome === 'stub')
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 function runEnv(input: RunInput): Record<string, string> {
@@ -92,7 +96,10 @@ function runEnv(input: RunInput): Record<string, string> {
   return {
     KAFKA_BROKERS: input.stack.kafkaBrokers,
     SCHEMA_REGISTRY_URL: input.stack.registryUrl,
-    MONGODB_URI: input.profileMongo === true ? `${input.stack.mongoUri}${input.stack.mongoUri.includes('?') ? '&' : '/?'}monitorCommands=true` : input.stack.mongoUri,
+    MONGODB_URI:
+      input.profileMongo === true
+        ? `${input.stack.mongoUri}${input.stack.mongoUri.includes('?') ? '&' : '/?'}monitorCommands=true`
+        : input.stack.mongoUri,
     MONGODB_DATABASE: `bench_${id}`,
     KAFKA_GROUP_ID: `${prefix}-group`,
     KAFKA_CLIENT_ID: prefix,
@@ -128,7 +135,9 @@ async function publish(config: Config, kafka: Kafka, batches: Nomination[][]): P
     for (const batch of batches) {
       for (let i = 0; i < batch.length; i += 1000) {
         const slice = batch.slice(i, i + 1000);
-        const messages = await Promise.all(slice.map(async (n) => ({ key: nominationKey(n), value: await codec.encode('nomination', n) })));
+        const messages = await Promise.all(
+          slice.map(async (n) => ({ key: nominationKey(n), value: await codec.encode('nomination', n) })),
+        );
         await sendEncoded(producer, config.kafka.topics.nominations, messages);
       }
     }
@@ -142,7 +151,11 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
   const log = input.progress ?? (() => undefined);
   const config = loadConfig(runEnv(input));
   const total = input.batches.reduce((sum, b) => sum + b.length, 0);
-  const kafka = new Kafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: config.kafka.clientId,
+    brokers: config.kafka.brokers,
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   const mongo = new MongoClient(config.mongo.uri);
@@ -153,11 +166,18 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
     await ensureTopics(kafka, serviceTopics(config.kafka), createLogger('silent'));
     const publishStarted = Date.now();
     await publish(config, kafka, input.batches);
-    log(`  [${input.label}] published ${total} nominations in ${((Date.now() - publishStarted) / 1000).toFixed(1)} s`);
+    log(
+      `  [${input.label}] published ${total} nominations in ${((Date.now() - publishStarted) / 1000).toFixed(1)} s`,
+    );
 
     const before = callsOf(input.twin.twin.counts());
     const rssAtStart = process.memoryUsage();
-    service = await startService(config, { logger: createLogger(config.logLevel), registry, opsServer: false, housekeeping: false });
+    service = await startService(config, {
+      logger: createLogger(config.logLevel),
+      registry,
+      opsServer: false,
+      housekeeping: false,
+    });
     const profile = input.profileMongo === true ? profileCommands(service) : undefined;
     const started = Date.now();
     const samples: RunResult['samples'] = [];
@@ -167,31 +187,43 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
     let lastLog = started;
     let processed = 0;
     let first: number | undefined;
-    let timeline = input.timeline === true ? { at: started, processed: 0, calls: { tmdb: 0, omdb: 0, zyte: 0 } } : undefined;
+    let timeline =
+      input.timeline === true
+        ? { at: started, processed: 0, calls: { tmdb: 0, omdb: 0, zyte: 0 } }
+        : undefined;
     while (processed < total) {
-      if (Date.now() > deadline) throw new Error(`${input.label}: ${processed}/${total} after ${input.timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`${input.label}: ${processed}/${total} after ${input.timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       processed = await processedCount(registry);
       if (timeline !== undefined && Date.now() - timeline.at >= 1000) {
         const calls = diff(callsOf(input.twin.twin.counts()), before);
-        log(`    t=${((Date.now() - started) / 1000).toFixed(0)} s: nominations +${processed - timeline.processed}, tmdb +${calls.tmdb - timeline.calls.tmdb}, omdb +${calls.omdb - timeline.calls.omdb}, zyte +${calls.zyte - timeline.calls.zyte}`);
+        log(
+          `    t=${((Date.now() - started) / 1000).toFixed(0)} s: nominations +${processed - timeline.processed}, tmdb +${calls.tmdb - timeline.calls.tmdb}, omdb +${calls.omdb - timeline.calls.omdb}, zyte +${calls.zyte - timeline.calls.zyte}`,
+        );
         timeline = { at: Date.now(), processed, calls };
       }
       if (first === undefined && processed > 0) {
         first = Date.now() - started;
-        log(`  [${input.label}] first nomination recorded ${(first / 1000).toFixed(1)} s after start-up (consumer group join)`);
+        log(
+          `  [${input.label}] first nomination recorded ${(first / 1000).toFixed(1)} s after start-up (consumer group join)`,
+        );
       }
       const memory = process.memoryUsage();
       peak = Math.max(peak, memory.rss);
       if (warmStart === undefined && processed >= (input.warmup ?? 0)) {
         global.gc?.();
         warmStart = process.memoryUsage();
-        log(`  [${input.label}] warm-up of ${input.warmup} done after ${((Date.now() - started) / 1000).toFixed(1)} s; RSS ${mb(warmStart.rss)} MB`);
+        log(
+          `  [${input.label}] warm-up of ${input.warmup} done after ${((Date.now() - started) / 1000).toFixed(1)} s; RSS ${mb(warmStart.rss)} MB`,
+        );
       }
       if (Date.now() - lastLog >= 10_000) {
         lastLog = Date.now();
         samples.push({ atMs: lastLog - started, processed, rssMb: mb(memory.rss) });
-        log(`  [${input.label}] ${processed}/${total} after ${((lastLog - started) / 1000).toFixed(0)} s, RSS ${mb(memory.rss)} MB`);
+        log(
+          `  [${input.label}] ${processed}/${total} after ${((lastLog - started) / 1000).toFixed(0)} s, RSS ${mb(memory.rss)} MB`,
+        );
       }
     }
     const durationMs = Date.now() - started;
@@ -199,16 +231,28 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
     global.gc?.();
     const end = process.memoryUsage();
     const calls = diff(callsOf(input.twin.twin.counts()), before);
-    const recorded = await mongo.db(config.mongo.database).collection(collectionNames.nominations).estimatedDocumentCount();
+    const recorded = await mongo
+      .db(config.mongo.database)
+      .collection(collectionNames.nominations)
+      .estimatedDocumentCount();
     const start = warmStart ?? rssAtStart;
-    const failedRequests = await countFailedRequests(mongo.db(config.mongo.database).collection(collectionNames.lookupMetrics));
+    const failedRequests = await countFailedRequests(
+      mongo.db(config.mongo.database).collection(collectionNames.lookupMetrics),
+    );
+    await input.inspect?.(mongo.db(config.mongo.database));
     return {
       label: input.label,
       nominations: total,
       recorded,
       durationMs,
       calls,
-      rss: { startMb: mb(start.rss), endMb: mb(end.rss), peakMb: mb(peak), heapStartMb: mb(start.heapUsed), heapEndMb: mb(end.heapUsed) },
+      rss: {
+        startMb: mb(start.rss),
+        endMb: mb(end.rss),
+        peakMb: mb(peak),
+        heapStartMb: mb(start.heapUsed),
+        heapEndMb: mb(end.heapUsed),
+      },
       samples,
       failedRequests,
     };
@@ -222,7 +266,10 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
       await fetch(subject, { method: 'DELETE' }).catch(() => undefined);
       await fetch(`${subject}?permanent=true`, { method: 'DELETE' }).catch(() => undefined);
     }
-    await mongo.db(config.mongo.database).dropDatabase().catch(() => undefined);
+    await mongo
+      .db(config.mongo.database)
+      .dropDatabase()
+      .catch(() => undefined);
     await mongo.close();
   }
 }
@@ -251,18 +298,35 @@ function profileCommands(service: Service): Map<string, CommandStats> {
   return stats;
 }
 
-function printProfile(stats: Map<string, CommandStats>, nominations: number, log: (line: string) => void): void {
+function printProfile(
+  stats: Map<string, CommandStats>,
+  nominations: number,
+  log: (line: string) => void,
+): void {
   log('  MongoDB commands of the service (count, per nomination, total s, mean ms):');
   for (const [name, s] of [...stats].sort((a, b) => b[1].totalMs - a[1].totalMs)) {
-    log(`    ${name.padEnd(36)} ${String(s.count).padStart(7)} ${(s.count / nominations).toFixed(2).padStart(7)} ${(s.totalMs / 1000).toFixed(1).padStart(8)} ${(s.totalMs / s.count).toFixed(1).padStart(8)}`);
+    log(
+      `    ${name.padEnd(36)} ${String(s.count).padStart(7)} ${(s.count / nominations).toFixed(2).padStart(7)} ${(s.totalMs / 1000).toFixed(1).padStart(8)} ${(s.totalMs / s.count).toFixed(1).padStart(8)}`,
+    );
   }
 }
 
 /** Failed upstream requests by `source: error`, the error cut to its first words. */
 async function countFailedRequests(collection: Collection): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for await (const doc of collection.find({ success: false }, { projection: { source: 1, error_message: 1 } })) {
-    const message = typeof doc.error_message === 'string' ? doc.error_message.split(/[:(]/)[0]!.replace(/tt\d+/g, 'tt…').replace(/\/\d+/g, '/…').slice(0, 40).trim() : 'unknown';
+  for await (const doc of collection.find(
+    { success: false },
+    { projection: { source: 1, error_message: 1 } },
+  )) {
+    const message =
+      typeof doc.error_message === 'string'
+        ? doc.error_message
+            .split(/[:(]/)[0]!
+            .replace(/tt\d+/g, 'tt…')
+            .replace(/\/\d+/g, '/…')
+            .slice(0, 40)
+            .trim()
+        : 'unknown';
     const key = `${String(doc.source)}: ${message}`;
     counts[key] = (counts[key] ?? 0) + 1;
   }
