@@ -10,7 +10,7 @@ import { usd } from '../table.js';
  *   (the old system lost these), goal < 10 %;
  * - cost per import: recorded upstream cost (api_lookup_metrics metadata.cost_usd) per
  *   nomination imported, goal < $0.01; per festival edition it is shown for scale.
- * Reads are find() with small projections counted in code (FerretDB-safe, like kpi.ts).
+ * Reads are find() with small projections counted in code.
  */
 
 /** One published nomination and the truth about its film. */
