@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MovieDocument } from '../domain/movie.js';
 import { attemptRecordFrom, type LookupMetricsRepository } from '../persistence/lookup-metrics-repository.js';
-import type { TierStep } from '../resolver/chain.js';
+import type { TierStep } from '../resolver/ports.js';
 
 /** Prefix of `metadata.strategy` for attempts the enrichment job made (the consumer's have none). */
 export const enrichmentStrategyPrefix = 'enrichment:';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { ImportType, SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
-import type { TierStep } from '../resolver/chain.js';
+import type { TierStep } from '../resolver/ports.js';
 import {
   announcedState,
   type ResolutionRecord,

@@ -1,5 +1,5 @@
 import { filmKey } from '../domain/film-key.js';
-import { movieResolvedEvent, type MovieResolvedEvent, type MovieStubEvent } from '../domain/movie-events.js';
+import { movieResolvedEvent } from '../domain/movie-events.js';
 import type { SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
 import type { HealthState } from '../http/health-state.js';
@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import type { Disposition } from '../consumer/disposition.js';
 import { backoffDelayMs } from '../backoff.js';
 import type { ChainResult, ResolutionChain } from './chain.js';
-import type { ParkingPort } from './ports.js';
+import type { EventPublisher, ParkingPort } from './ports.js';
 import { announcedState, type ResolutionStore, type StoredMovie } from './resolution-store.js';
 
 /**
@@ -21,11 +21,6 @@ import { announcedState, type ResolutionStore, type StoredMovie } from './resolu
 export type ProcessResult = Disposition;
 
 /** Publishes the output events; resolves once Kafka has acknowledged them. */
-export interface EventPublisher {
-  resolved(key: string, event: MovieResolvedEvent): Promise<void>;
-  stub(key: string, event: MovieStubEvent): Promise<void>;
-}
-
 export interface ProcessorDeps {
   /** Decodes and validates the bytes; what can never be processed comes back with its reason. */
   readNomination(value: Buffer | null): Promise<{ ok: true; nomination: Nomination } | { ok: false; disposition: Disposition }>;

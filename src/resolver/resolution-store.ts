@@ -1,7 +1,8 @@
 import type { MovieDocument, NormalizedMovie, SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
 import type { CandidateSummary } from '../sources/outcome.js';
-import type { ReviewReason, TierStep } from './chain.js';
+import type { ReviewReason } from './chain.js';
+import type { TierStep } from './ports.js';
 
 /** What the processor writes for one nomination, whatever the chain said. */
 export interface ResolutionRecord {
