@@ -7,7 +7,7 @@ import {
   announcedState,
   type ResolutionRecord,
   type ResolutionStore,
-  type StoredMovie,
+  type MovieWriteResult,
 } from '../resolver/resolution-store.js';
 import { AnnouncementsRepository } from './announcements-repository.js';
 import { attemptRecordFrom, LookupMetricsRepository } from './lookup-metrics-repository.js';
@@ -37,7 +37,7 @@ export class MongoResolutionStore implements ResolutionStore {
     this.announcements = new AnnouncementsRepository(db);
   }
 
-  async save(record: ResolutionRecord, now: Date): Promise<StoredMovie> {
+  async save(record: ResolutionRecord, now: Date): Promise<MovieWriteResult> {
     const { nomination, resolved } = record;
     const film = {
       imdbId: nomination.film.imdbId,

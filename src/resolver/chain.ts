@@ -3,9 +3,10 @@ import { planTiers, type TierSettings } from '../domain/tier-plan.js';
 import type { CandidateSummary, LookupOutcome } from '../sources/outcome.js';
 import type { LookupQuery } from '../sources/source.js';
 import type { CachedMisses, GuardedSource } from './guarded-source.js';
-import type { TierStep } from './ports.js';
+import type { ReviewReason, TierStep } from './ports.js';
 
-export type ReviewReason = 'low_confidence' | 'ambiguous' | 'all_sources_failed';
+/** What the chain itself sends for review. */
+type ChainReviewReason = Exclude<ReviewReason, 'stale_stub'>;
 
 type Found = Extract<LookupOutcome, { kind: 'found' }>;
 
@@ -23,7 +24,7 @@ export type ChainResult =
   | {
       kind: 'stub';
       /** all_sources_failed, or low_confidence / ambiguous when a match below the accept threshold waits for a curator. */
-      review: { reason: ReviewReason; candidates: CandidateSummary[] };
+      review: { reason: ChainReviewReason; candidates: CandidateSummary[] };
       steps: TierStep[];
     }
   | {

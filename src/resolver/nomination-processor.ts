@@ -11,7 +11,7 @@ import type { Disposition } from '../consumer/disposition.js';
 import { backoffDelayMs } from '../backoff.js';
 import type { ChainResult, ResolutionChain } from './chain.js';
 import type { EventPublisher, ParkingPort } from './ports.js';
-import { announcedState, type ResolutionStore, type StoredMovie } from './resolution-store.js';
+import { announcedState, type ResolutionStore, type MovieWriteResult } from './resolution-store.js';
 
 /**
  * What happens to one input message: the consumer's Disposition, the one outcome type from
@@ -149,7 +149,7 @@ export class NominationProcessor {
     return { kind: 'done' };
   }
 
-  private async publish(nomination: Nomination, stored: StoredMovie, result: ChainResult, now: Date): Promise<void> {
+  private async publish(nomination: Nomination, stored: MovieWriteResult, result: ChainResult, now: Date): Promise<void> {
     const doc = stored.document;
     if (doc.importType === 'stub') {
       await this.deps.events.stub(doc.key, {

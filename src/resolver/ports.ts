@@ -7,6 +7,9 @@ import type { LookupOutcome, UpstreamAttempt } from '../sources/outcome.js';
  * MongoDB-backed implementations (src/persistence) to them, tests may pass their own.
  */
 
+/** Why a nomination waits for a curator (stale_stub: escalated by housekeeping, never by the chain). */
+export type ReviewReason = 'low_confidence' | 'ambiguous' | 'all_sources_failed' | 'stale_stub';
+
 /** What happened at one tier for one nomination (feeds api_lookup_metrics and the logs). */
 export interface TierStep {
   source: SourceName;
