@@ -4,7 +4,7 @@ import { attemptRecordFrom, type LookupMetricsRepository } from '../persistence/
 import type { TierStep } from '../resolver/ports.js';
 
 /** Prefix of `metadata.strategy` for attempts the enrichment job made (the consumer's have none). */
-export const enrichmentStrategyPrefix = 'enrichment:';
+const enrichmentStrategyPrefix = 'enrichment:';
 
 /**
  * Records the upstream requests of one enrichment lookup in api_lookup_metrics, like the

@@ -41,7 +41,7 @@ class TransientOutcome extends Error {
 }
 
 /** The identifier a lookup is cached and coalesced under: the IMDb ID, else title and year. */
-export function lookupIdentifier(query: LookupQuery): string {
+function lookupIdentifier(query: LookupQuery): string {
   if (query.imdbId !== undefined) return query.imdbId;
   return `title:${normaliseTitle(query.title)}:${query.year ?? 'unknown'}`;
 }
