@@ -55,6 +55,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/resolver/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['kafkajs', '@kafkajs/*', 'mongodb'], message: 'The resolver talks to its ports (src/resolver/ports.ts), not to Kafka or MongoDB.' },
+            { group: ['../persistence/*', '../kafka/*', '../mongo/*'], message: 'The resolver never imports its adapters: src/main.ts wires them to its ports.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import type { SourceName } from './domain/movie.js';
 
 /**
  * Every setting of the service, parsed once from the environment. Nothing else reads
@@ -48,7 +49,7 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const sourceName = z.enum(['tmdb', 'omdb', 'imdb']);
+const sourceName = z.enum(['tmdb', 'omdb', 'imdb']) satisfies z.ZodType<SourceName>;
 
 const tierOrder = z
   .string()
@@ -134,8 +135,6 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
-
-export type SourceName = z.infer<typeof sourceName>;
 
 /** The parsed configuration, grouped by the part of the service that uses it. */
 export interface Config {

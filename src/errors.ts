@@ -6,7 +6,7 @@
  * briefly gone) leaves it uncommitted to be delivered again; any other is dead-lettered
  * with its code.
  */
-export const errorCodes = {
+const errorCodes = {
   CONFIG_INVALID: { retryable: false },
   INVALID_MESSAGE: { retryable: false },
   SCHEMA_REGISTRY_ERROR: { retryable: true },

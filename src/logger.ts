@@ -3,7 +3,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 export type { Logger } from 'pino';
 
 /** Paths that may hold secrets anywhere in a log line's merge object. */
-export const redactPaths = [
+const redactPaths = [
   'apiKey',
   'api_key',
   'apikey',

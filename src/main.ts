@@ -11,22 +11,19 @@ import { FestivalResolverError } from './errors.js';
 import { startDependencyMonitor } from './http/dependency-monitor.js';
 import { HealthState } from './http/health-state.js';
 import { startOpsServer, type OpsServer } from './http/server.js';
-import { AvroCodec, createSchemaRegistry } from './kafka/avro-codec.js';
 import { createKafka } from './kafka/client.js';
-import { createIdempotentProducer } from './kafka/producer.js';
-import { ensureTopics, serviceTopics } from './kafka/topics.js';
+import { ensureServiceTopics, openEventPublisher, registeredCodec } from './kafka/setup.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type ResolverMetrics } from './metrics/metrics.js';
 import { connectMongo, type MongoConnection } from './mongo/connect.js';
 import { ensureIndexes } from './persistence/indexes.js';
 import { MongoResolutionStore } from './persistence/mongo-resolution-store.js';
-import { buildChain } from './resolver/build-chain.js';
-import { kafkaEventPublisher } from './resolver/kafka-event-publisher.js';
 import { NominationProcessor } from './resolver/nomination-processor.js';
 import { describeEnrichOutcome } from './ops/review/review-actions.js';
 import { startParkRedriver } from './resolver/park-redriver.js';
 import { MongoParkedNominations } from './persistence/parked-nominations.js';
 import { startHousekeeping, type Housekeeping } from './service/housekeeping.js';
+import { chainOnMongo } from './service/resolver-chain.js';
 
 /** A running resolver: the consumer, the ops server and the clients it owns. */
 export interface Service {
@@ -84,24 +81,18 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     await ensureIndexes(mongo.db);
 
     const kafka = createKafka(config.kafka, { logger });
-    await ensureTopics(kafka, serviceTopics(config.kafka), logger).catch((error: unknown) => {
-      throw new FestivalResolverError('KAFKA_UNAVAILABLE', `Kafka at ${config.kafka.brokers.join(',')} is unreachable: ${describe(error)}; check KAFKA_BROKERS`, { cause: error });
-    });
-    const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), logger.child({ component: 'codec' }));
-    await codec.registerAll(config.kafka.topics).catch((error: unknown) => {
-      if (!(error instanceof FestivalResolverError) || error.code !== 'SCHEMA_REGISTRY_ERROR') throw error;
-      throw new FestivalResolverError('SCHEMA_REGISTRY_ERROR', `${error.message}; check SCHEMA_REGISTRY_URL (${config.schemaRegistry.url})`, { cause: error });
-    });
-    const producer = createIdempotentProducer(kafka);
-    await producer.connect();
+    await ensureServiceTopics(kafka, config, logger);
+    const codec = await registeredCodec(config, logger);
+    const { producer, events } = await openEventPublisher(kafka, codec, config);
     closers.push({ name: 'producer', close: () => producer.disconnect() });
 
-    const built = buildChain(config, { db: mongo.db, logger, metrics });
+    // The process's one chain, ledger, rate limiter and breakers: the consumer, the enrichment
+    // job and the console all resolve through it.
+    const built = chainOnMongo(config, { db: mongo.db, logger, metrics });
     const { chain, ledger } = built;
     closers.push({ name: 'breakers', close: () => Promise.resolve(built.shutdown()) });
 
     const store = new MongoResolutionStore(mongo.db);
-    const events = kafkaEventPublisher(producer, codec, config.kafka.topics);
     const parking = new MongoParkedNominations(mongo.db);
     const processor = new NominationProcessor({
       readNomination: (value) => readNomination(codec, value),
@@ -152,17 +143,16 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     if (housekeeping) closers.push({ name: 'housekeeping', close: () => housekeeping.stop() });
 
     const withConsole = config.console.enabled && (options.console ?? options.opsServer !== false);
-    const enrichment = config.enrichment.enabled || withConsole ? createEnrichmentDeps(config, { db: mongo.db, store, events, logger, metrics, health }) : undefined;
-    if (enrichment) closers.push({ name: 'enrichment', close: () => enrichment.close() });
+    const enrichment = config.enrichment.enabled || withConsole ? createEnrichmentDeps(config, { chain, store, events, logger, metrics, health }) : undefined;
     if (enrichment && config.enrichment.enabled) {
-      const scheduler = startEnrichmentScheduler(enrichment.deps, { intervalMs: config.enrichment.intervalMinutes * 60_000 });
+      const scheduler = startEnrichmentScheduler(enrichment, { intervalMs: config.enrichment.intervalMinutes * 60_000 });
       closers.push({ name: 'enrichment scheduler', close: () => scheduler.stop() });
     }
     // A curator's decision is enriched at once, through the same chain, budgets and events.
     // The console is a convenience: a busy port must not keep the resolver from consuming.
     const consoleServer =
       enrichment && withConsole
-        ? await openConsole(config, { db: mongo.db, logger, enrich: async (key) => describeEnrichOutcome(await enrichMovie(enrichment.deps, key)) }).catch((err: unknown) => {
+        ? await openConsole(config, { db: mongo.db, logger, enrich: async (key) => describeEnrichOutcome(await enrichMovie(enrichment, key)) }).catch((err: unknown) => {
             log.error({ err, host: config.console.host, port: config.console.port }, 'console did not start (set CONSOLE_PORT or CONSOLE_ENABLED=false); the resolver runs without it');
             return undefined;
           })

@@ -1,6 +1,7 @@
 import type { StoredMovie } from '../persistence/movie-merge.js';
 import type { NominationDocument } from '../persistence/nominations-repository.js';
-import type { ReviewItem, ReviewReason, ReviewStatus } from '../persistence/review-queue-repository.js';
+import type { ReviewItem, ReviewStatus } from '../persistence/review-queue-repository.js';
+import type { ReviewReason } from '../resolver/ports.js';
 import type { ReviewDeps } from '../ops/review/review-actions.js';
 import { scoreCandidate } from '../domain/matching/index.js';
 import type { CandidateEvidence, CandidateSummary } from '../sources/outcome.js';

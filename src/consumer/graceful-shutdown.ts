@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 
 /** One thing to close on shutdown, in order (the consumer first: it drains and commits). */
-export interface ShutdownStep {
+interface ShutdownStep {
   name: string;
   stop: () => Promise<void>;
 }

@@ -63,7 +63,7 @@ export interface Coordinates {
 }
 
 /** `tmdb=3,imdb.blocked=1` → { tmdb: 3, 'imdb.blocked': 1 }; malformed parts are dropped. */
-export function parseTierAttempts(text: string | undefined): Record<string, number> {
+function parseTierAttempts(text: string | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of (text ?? '').split(',')) {
     const [name, count] = part.split('=');
@@ -74,7 +74,7 @@ export function parseTierAttempts(text: string | undefined): Record<string, numb
   return out;
 }
 
-export function formatTierAttempts(counts: Readonly<Record<string, number>>): string {
+function formatTierAttempts(counts: Readonly<Record<string, number>>): string {
   return Object.entries(counts)
     .filter(([, n]) => n > 0)
     .map(([name, n]) => `${name}=${n}`)

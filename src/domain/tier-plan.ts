@@ -7,7 +7,7 @@ export interface TierSettings {
   criticalOnly: SourceName[];
 }
 
-export type TierSkipReason = 'disabled' | 'critical_only';
+type TierSkipReason = 'disabled' | 'critical_only';
 
 /** One tier of the plan for a nomination: run it, or skip it and say why. */
 export type PlannedTier =

@@ -8,14 +8,14 @@ import type { StoredMovie } from '../persistence/movie-merge.js';
 import type { MongoResolutionStore } from '../persistence/mongo-resolution-store.js';
 import type { NominationDocument } from '../persistence/nominations-repository.js';
 import type { ChainResult, ResolutionChain } from '../resolver/chain.js';
-import type { EventPublisher } from '../resolver/nomination-processor.js';
+import type { EventPublisher } from '../resolver/ports.js';
 import { announcedState } from '../resolver/resolution-store.js';
 import { recordEnrichmentAttempts } from './enrichment-attempts.js';
 import { enrichmentQuery, matchesCuratorIds } from './enrichment-query.js';
 
 /** What the enrichment job needs; src/enrichment/open-enrichment.ts wires it from the config. */
 export interface EnrichmentDeps {
-  /** Built with buildChain(…, { cachedMisses: 'recheck' }): a remembered miss is what enrichment asks again. */
+  /** The service's chain (the same budgets, rate limits and breakers as the consumer). */
   chain: ResolutionChain;
   store: MongoResolutionStore;
   events: EventPublisher;
@@ -72,6 +72,8 @@ export async function enrichStoredMovie(
   const result = await deps.chain.resolve(query, {
     critical: nominations.some((n) => n.critical),
     attempt: 1,
+    // A remembered miss is precisely what enrichment asks again: a source may have learnt the film since.
+    cachedMisses: 'recheck',
   });
   countSkips(deps, result);
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MovieDocument } from '../domain/movie.js';
 import { attemptRecordFrom, type LookupMetricsRepository } from '../persistence/lookup-metrics-repository.js';
-import type { TierStep } from '../resolver/chain.js';
+import type { TierStep } from '../resolver/ports.js';
 
 /** Prefix of `metadata.strategy` for attempts the enrichment job made (the consumer's have none). */
-export const enrichmentStrategyPrefix = 'enrichment:';
+const enrichmentStrategyPrefix = 'enrichment:';
 
 /**
  * Records the upstream requests of one enrichment lookup in api_lookup_metrics, like the

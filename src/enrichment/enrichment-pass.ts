@@ -22,12 +22,12 @@ export interface PassOptions {
   signal?: AbortSignal;
 }
 
-export function emptySummary(): EnrichmentSummary {
+function emptySummary(): EnrichmentSummary {
   return { examined: 0, upgraded: {}, refreshed: 0, unchanged: 0, skippedLocked: 0, failed: 0 };
 }
 
 /** Adds one movie's outcome to the summary. */
-export function tally(summary: EnrichmentSummary, outcome: EnrichOutcome): void {
+function tally(summary: EnrichmentSummary, outcome: EnrichOutcome): void {
   summary.examined += 1;
   switch (outcome.kind) {
     case 'upgraded': {

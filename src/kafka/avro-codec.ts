@@ -14,7 +14,7 @@ export interface SchemaValues {
 }
 
 /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro body. */
-export const wireHeaderLength = 5;
+const wireHeaderLength = 5;
 
 /** The value subject of a topic under TopicNameStrategy. */
 export function valueSubject(topic: string): string {
@@ -22,7 +22,7 @@ export function valueSubject(topic: string): string {
 }
 
 /** Which schema is registered for which topic; the retry topic carries nominations too. */
-export function topicSchemas(topics: Config['kafka']['topics']): { topic: string; schema: SchemaName }[] {
+function topicSchemas(topics: Config['kafka']['topics']): { topic: string; schema: SchemaName }[] {
   return [
     { topic: topics.nominations, schema: 'nomination' },
     { topic: topics.retry, schema: 'nomination' },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The Avro schemas of the service, one file each in schemas/ at the repo root. */
-export const schemaFiles = {
+const schemaFiles = {
   nomination: 'nomination.avsc',
   movieResolved: 'movie-resolved.avsc',
   movieStub: 'movie-stub.avsc',

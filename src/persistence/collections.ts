@@ -8,5 +8,3 @@ export const collectionNames = {
   spendLedger: 'spend_ledger',
   rateLimits: 'rate_limits',
 } as const;
-
-export type CollectionName = (typeof collectionNames)[keyof typeof collectionNames];

@@ -7,7 +7,7 @@
  */
 
 /** Records younger than `maxAgeMs` are retried at most every `minIntervalMs`; bands in ascending age. */
-export interface ScheduleBand {
+interface ScheduleBand {
   maxAgeMs: number;
   minIntervalMs: number;
 }

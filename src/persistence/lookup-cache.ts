@@ -13,10 +13,10 @@ import { collectionNames } from './collections.js';
  */
 
 /** What the cache holds for one lookup. */
-export type CachedLookup<T> = { kind: 'found'; value: T } | { kind: 'not_found'; value?: T };
+export type CachedValue<T> = { kind: 'found'; value: T } | { kind: 'not_found'; value?: T };
 
 /** A cache entry as returned by get(). */
-export type CacheEntry<T> = CachedLookup<T> & { storedAt: Date; expiresAt: Date };
+export type CacheEntry<T> = CachedValue<T> & { storedAt: Date; expiresAt: Date };
 
 interface CacheDocument {
   /** `<source>:<identifier>`: the natural key. */
@@ -58,7 +58,7 @@ export class LookupCache {
   async set<T>(
     source: SourceName,
     identifier: string,
-    result: CachedLookup<T>,
+    result: CachedValue<T>,
     now = new Date(),
   ): Promise<Date> {
     const lifetime = result.kind === 'found' ? this.ttl.hitTtlDays * 24 * hour : this.ttl.missTtlHours * hour;

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { ImportType, SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
-import type { TierStep } from '../resolver/chain.js';
+import type { TierStep } from '../resolver/ports.js';
 import {
   announcedState,
   type ResolutionRecord,
   type ResolutionStore,
-  type StoredMovie,
+  type MovieWriteResult,
 } from '../resolver/resolution-store.js';
 import { AnnouncementsRepository } from './announcements-repository.js';
 import { attemptRecordFrom, LookupMetricsRepository } from './lookup-metrics-repository.js';
@@ -37,7 +37,7 @@ export class MongoResolutionStore implements ResolutionStore {
     this.announcements = new AnnouncementsRepository(db);
   }
 
-  async save(record: ResolutionRecord, now: Date): Promise<StoredMovie> {
+  async save(record: ResolutionRecord, now: Date): Promise<MovieWriteResult> {
     const { nomination, resolved } = record;
     const film = {
       imdbId: nomination.film.imdbId,

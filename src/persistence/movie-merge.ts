@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { compact } from '../domain/compact.js';
 import type {
   ImportType,
   LockableField,
@@ -55,11 +56,6 @@ export interface MergeResult {
 }
 
 const rank: Record<ImportType, number> = { stub: 0, minimal: 1, full: 2 };
-
-/** Drops undefined members: the driver would store them as null, and a null collides in a unique index. */
-export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
 
 function newDocument(write: MovieWrite, now: Date): StoredMovie {
   return compact({

@@ -5,7 +5,8 @@ import { isImdbId } from '../domain/nomination.js';
 import { FestivalResolverError } from '../errors.js';
 import { collectionNames } from './collections.js';
 import { defaultEnrichmentSchedule, nextAttemptAt, type EnrichmentSchedule } from './enrichment-schedule.js';
-import { compact, mergeMovie, type MovieWrite, type StoredMovie } from './movie-merge.js';
+import { compact } from '../domain/compact.js';
+import { mergeMovie, type MovieWrite, type StoredMovie } from './movie-merge.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
 
 /**

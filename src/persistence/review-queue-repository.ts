@@ -1,5 +1,6 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { SourceName } from '../domain/movie.js';
+import type { ReviewReason } from '../resolver/ports.js';
 import type { CandidateSummary } from '../sources/outcome.js';
 import { FestivalResolverError } from '../errors.js';
 import { collectionNames } from './collections.js';
@@ -14,7 +15,6 @@ import { isDuplicateKeyError } from './mongo-errors.js';
  * are the same.
  */
 
-export type ReviewReason = 'low_confidence' | 'ambiguous' | 'all_sources_failed' | 'stale_stub';
 export type ReviewStatus = 'open' | 'resolved' | 'dismissed';
 
 /** A curator's answer. */

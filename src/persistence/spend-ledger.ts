@@ -22,7 +22,7 @@ import { isDuplicateKeyError } from './mongo-errors.js';
  */
 
 /** Limits of one paying source; a missing limit is no limit. */
-export interface SourceBudget {
+interface SourceBudget {
   costUsd: number;
   dailyBudgetUsd?: number;
   monthlyBudgetUsd?: number;
@@ -41,7 +41,7 @@ export interface Reservation {
   at: Date;
 }
 
-export type ExhaustedPeriod = 'day' | 'month' | 'quota';
+type ExhaustedPeriod = 'day' | 'month' | 'quota';
 
 export type ReserveResult =
   { ok: true; reservation: Reservation } | { ok: false; reason: 'budget_exhausted'; period: ExhaustedPeriod };
@@ -70,7 +70,7 @@ const micros = (usd: number): number => Math.round(usd * 1_000_000);
 const usd = (m: number): number => m / 1_000_000;
 
 /** UTC calendar day and month of an instant: the budget periods. */
-export function budgetPeriods(now: Date): { day: string; month: string } {
+function budgetPeriods(now: Date): { day: string; month: string } {
   const iso = now.toISOString();
   return { day: iso.slice(0, 10), month: iso.slice(0, 7) };
 }

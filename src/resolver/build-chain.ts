@@ -1,65 +1,39 @@
-import type { Db } from 'mongodb';
 import type { Config } from '../config.js';
 import type { SourceName } from '../domain/movie.js';
 import type { Logger } from '../logger.js';
 import type { ResolverMetrics } from '../metrics/metrics.js';
-import { LookupCache } from '../persistence/lookup-cache.js';
-import { SharedRateLimiter } from '../persistence/rate-limiter.js';
-import { budgetPort, cachePort } from '../persistence/resolver-ports.js';
-import { budgetsFromConfig, SpendLedger } from '../persistence/spend-ledger.js';
 import { createSources } from '../sources/create-sources.js';
 import { ResolutionChain } from './chain.js';
 import { GuardedSource } from './guarded-source.js';
-import type { LookupCachePort } from './ports.js';
+import type { BudgetPort, LookupCachePort, RateLimitPort } from './ports.js';
 
 /** How many paid requests one lookup of a source can make at most (reserved up front). */
 const maxRequestsPerLookup: Record<SourceName, number> = { tmdb: 12, omdb: 2, imdb: 1 };
 
-/** The tiered chain with everything it was built from. */
+/** The tiered chain with the guarded sources it was built from. */
 export interface BuiltChain {
   chain: ResolutionChain;
   guarded: ReadonlyMap<SourceName, GuardedSource>;
-  ledger: SpendLedger;
   /** Stops the circuit breakers' timers. */
   shutdown(): void;
 }
 
+/** The chain's ports: src/service/resolver-chain.ts adapts the MongoDB-backed implementations. */
 export interface BuildChainDeps {
-  db: Db;
+  cache: LookupCachePort;
+  budget: BudgetPort;
+  limiter: RateLimitPort;
   logger: Logger;
   metrics?: ResolverMetrics;
-  /**
-   * 'recheck' ignores remembered misses (found answers are still used): the enrichment job
-   * asks again precisely because a source may have learnt the film since. Default 'trust'.
-   */
-  cachedMisses?: 'trust' | 'recheck';
-}
-
-/** A cache port that forgets remembered misses but keeps (and still records) everything else. */
-function recheckingMisses(port: LookupCachePort): LookupCachePort {
-  return {
-    ...port,
-    async get(source, identifier) {
-      const cached = await port.get(source, identifier);
-      return cached?.kind === 'found' ? cached : undefined;
-    },
-  };
 }
 
 /**
  * Builds the sources (behind the shared rate limit), one GuardedSource per tier (cache,
- * budget, breaker, metrics) and the ResolutionChain, the same way for the consumer and the
- * enrichment job, so both honour the same budgets and rate limits.
+ * budget, breaker, metrics) and the ResolutionChain. One per process: the consumer, the
+ * enrichment job and the console share it, so they honour the same budgets, rate limits and breakers.
  */
 export function buildChain(config: Config, deps: BuildChainDeps): BuiltChain {
-  const { db, logger, metrics } = deps;
-  const limiter = new SharedRateLimiter(db, {
-    perSecond: {
-      tmdb: config.sources.tmdb.ratePerSecond,
-      omdb: config.sources.omdb.ratePerSecond,
-      imdb: config.sources.zyte.ratePerSecond,
-    },
-  });
+  const { cache, budget, limiter, logger, metrics } = deps;
   const sources = createSources(config, logger, {
     // Short in-process retries ride out a blip; longer trouble goes through the retry topic.
     retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 2_000 },
@@ -68,10 +42,6 @@ export function buildChain(config: Config, deps: BuildChainDeps): BuiltChain {
       if (!permit.acquired) throw new Error(`${source}: no rate-limit slot within the wait limit`);
     },
   });
-  const ledger = new SpendLedger(db, budgetsFromConfig(config.sources));
-  const sharedCache = cachePort(new LookupCache(db, config.cache));
-  const cache = deps.cachedMisses === 'recheck' ? recheckingMisses(sharedCache) : sharedCache;
-  const budget = budgetPort(ledger);
   const guarded = new Map<SourceName, GuardedSource>();
   for (const name of config.chain.order) {
     guarded.set(
@@ -95,5 +65,5 @@ export function buildChain(config: Config, deps: BuildChainDeps): BuiltChain {
     acceptThreshold: config.chain.acceptThreshold,
     reviewThreshold: config.chain.reviewThreshold,
   });
-  return { chain, guarded, ledger, shutdown: () => guarded.forEach((g) => g.shutdown()) };
+  return { chain, guarded, shutdown: () => guarded.forEach((g) => g.shutdown()) };
 }

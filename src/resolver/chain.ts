@@ -1,23 +1,12 @@
 import type { ImportType, NormalizedMovie, SourceName } from '../domain/movie.js';
 import { planTiers, type TierSettings } from '../domain/tier-plan.js';
-import type { CandidateSummary, LookupOutcome, UpstreamAttempt } from '../sources/outcome.js';
+import type { CandidateSummary, LookupOutcome } from '../sources/outcome.js';
 import type { LookupQuery } from '../sources/source.js';
-import type { GuardedOutcome, GuardedSource } from './guarded-source.js';
+import type { CachedMisses, GuardedSource } from './guarded-source.js';
+import type { ReviewReason, TierStep } from './ports.js';
 
-/** What happened at one tier for one nomination (feeds api_lookup_metrics and the logs). */
-export interface TierStep {
-  source: SourceName;
-  level: number;
-  result: GuardedOutcome['kind'] | 'disabled' | 'critical_only' | 'not_configured';
-  /** Why the chain moved on from this tier (null for the tier that resolved the film). */
-  reasonForFallback: string | null;
-  confidence?: number;
-  strategy?: string;
-  fromCache: boolean;
-  attempts: UpstreamAttempt[];
-}
-
-export type ReviewReason = 'low_confidence' | 'ambiguous' | 'all_sources_failed';
+/** What the chain itself sends for review. */
+type ChainReviewReason = Exclude<ReviewReason, 'stale_stub'>;
 
 type Found = Extract<LookupOutcome, { kind: 'found' }>;
 
@@ -35,7 +24,7 @@ export type ChainResult =
   | {
       kind: 'stub';
       /** all_sources_failed, or low_confidence / ambiguous when a match below the accept threshold waits for a curator. */
-      review: { reason: ReviewReason; candidates: CandidateSummary[] };
+      review: { reason: ChainReviewReason; candidates: CandidateSummary[] };
       steps: TierStep[];
     }
   | {
@@ -71,6 +60,8 @@ export interface ResolveOptions {
    * when the operator chose RETRY_EXHAUSTED_POLICY=fall_through and the retry horizon passed.
    */
   fallThroughTransient?: boolean;
+  /** 'recheck' asks a source again where the cache remembers a miss (the enrichment job). Default 'trust'. */
+  cachedMisses?: CachedMisses;
   /** Kept for callers that count passes; the chain no longer reads it. */
   attempt?: number;
 }
@@ -115,7 +106,10 @@ export class ResolutionChain {
         });
         continue;
       }
-      const outcome = await guarded.lookup(query);
+      const outcome = await guarded.lookup(
+        query,
+        options.cachedMisses === undefined ? {} : { cachedMisses: options.cachedMisses },
+      );
       const step: TierStep = {
         source: tier.source,
         level: tier.level,

@@ -14,6 +14,9 @@ export type GuardedOutcome =
   | (LookupOutcome & { fromCache?: boolean })
   | { kind: 'skipped'; reason: 'budget_exhausted' | 'circuit_open'; detail: string; attempts: [] };
 
+/** Whether a remembered miss answers a lookup ('trust') or the source is asked again ('recheck'). */
+export type CachedMisses = 'trust' | 'recheck';
+
 export interface GuardOptions {
   cache?: LookupCachePort;
   budget?: BudgetPort;
@@ -38,7 +41,7 @@ class TransientOutcome extends Error {
 }
 
 /** The identifier a lookup is cached and coalesced under: the IMDb ID, else title and year. */
-export function lookupIdentifier(query: LookupQuery): string {
+function lookupIdentifier(query: LookupQuery): string {
   if (query.imdbId !== undefined) return query.imdbId;
   return `title:${normaliseTitle(query.title)}:${query.year ?? 'unknown'}`;
 }
@@ -83,8 +86,15 @@ export class GuardedSource {
     this.breaker.on('close', () => gauge?.set({ source: this.name }, 0));
   }
 
-  lookup(query: LookupQuery): Promise<GuardedOutcome> {
-    return this.flight.run(lookupIdentifier(query), () => this.lookupOnce(query));
+  /**
+   * `cachedMisses: 'recheck'` ignores remembered misses (found answers are still used): the
+   * enrichment job asks again precisely because a source may have learnt the film since.
+   */
+  lookup(query: LookupQuery, options: { cachedMisses?: CachedMisses } = {}): Promise<GuardedOutcome> {
+    const mode = options.cachedMisses ?? 'trust';
+    // A recheck must not be coalesced with a lookup that would answer the remembered miss.
+    const key = mode === 'recheck' ? `recheck|${lookupIdentifier(query)}` : lookupIdentifier(query);
+    return this.flight.run(key, () => this.lookupOnce(query, mode));
   }
 
   /** How long until an open circuit lets a trial request through (0 when it is closed). */
@@ -113,7 +123,7 @@ export class GuardedSource {
    * the moment it arrives: a crash between the two steps, or after the lookup but before the
    * nomination is recorded, never pays for the same answer again when the message comes back.
    */
-  private async lookupOnce(query: LookupQuery): Promise<GuardedOutcome> {
+  private async lookupOnce(query: LookupQuery, mode: CachedMisses): Promise<GuardedOutcome> {
     const steps: LookupStep[] =
       query.imdbId !== undefined && isImdbId(query.imdbId)
         ? [
@@ -135,7 +145,7 @@ export class GuardedSource {
     const candidates: CandidateSummary[] = [];
     let allCached = true;
     for (const step of steps) {
-      const outcome = await this.runStep(step);
+      const outcome = await this.runStep(step, mode);
       attempts.push(...outcome.attempts);
       allCached &&= 'fromCache' in outcome && outcome.fromCache === true;
       if (outcome.kind === 'not_found') {
@@ -149,10 +159,10 @@ export class GuardedSource {
   }
 
   /** One upstream step: the cache, else the breaker, the budget and the source; the answer is cached before it is returned. */
-  private async runStep(step: LookupStep): Promise<GuardedOutcome> {
+  private async runStep(step: LookupStep, mode: CachedMisses): Promise<GuardedOutcome> {
     const { cache, budget, metrics } = this.options;
     const cached = await cache?.get(this.name, step.identifier);
-    if (cached !== undefined) {
+    if (cached !== undefined && (cached.kind === 'found' || mode === 'trust')) {
       metrics?.cacheHits.inc({ source: this.name, kind: cached.kind === 'found' ? 'hit' : 'miss' });
       return cached.kind === 'found'
         ? { ...cached.outcome, attempts: [], fromCache: true }

@@ -1,5 +1,5 @@
 import { filmKey } from '../domain/film-key.js';
-import { movieResolvedEvent, type MovieResolvedEvent, type MovieStubEvent } from '../domain/movie-events.js';
+import { movieResolvedEvent } from '../domain/movie-events.js';
 import type { SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
 import type { HealthState } from '../http/health-state.js';
@@ -10,8 +10,8 @@ import type { Config } from '../config.js';
 import type { Disposition } from '../consumer/disposition.js';
 import { backoffDelayMs } from '../backoff.js';
 import type { ChainResult, ResolutionChain } from './chain.js';
-import type { ParkingPort } from './ports.js';
-import { announcedState, type ResolutionStore, type StoredMovie } from './resolution-store.js';
+import type { EventPublisher, ParkingPort } from './ports.js';
+import { announcedState, type ResolutionStore, type MovieWriteResult } from './resolution-store.js';
 
 /**
  * What happens to one input message: the consumer's Disposition, the one outcome type from
@@ -21,11 +21,6 @@ import { announcedState, type ResolutionStore, type StoredMovie } from './resolu
 export type ProcessResult = Disposition;
 
 /** Publishes the output events; resolves once Kafka has acknowledged them. */
-export interface EventPublisher {
-  resolved(key: string, event: MovieResolvedEvent): Promise<void>;
-  stub(key: string, event: MovieStubEvent): Promise<void>;
-}
-
 export interface ProcessorDeps {
   /** Decodes and validates the bytes; what can never be processed comes back with its reason. */
   readNomination(value: Buffer | null): Promise<{ ok: true; nomination: Nomination } | { ok: false; disposition: Disposition }>;
@@ -154,7 +149,7 @@ export class NominationProcessor {
     return { kind: 'done' };
   }
 
-  private async publish(nomination: Nomination, stored: StoredMovie, result: ChainResult, now: Date): Promise<void> {
+  private async publish(nomination: Nomination, stored: MovieWriteResult, result: ChainResult, now: Date): Promise<void> {
     const doc = stored.document;
     if (doc.importType === 'stub') {
       await this.deps.events.stub(doc.key, {

@@ -1,10 +1,38 @@
+import type { MovieResolvedEvent, MovieStubEvent } from '../domain/movie-events.js';
 import type { SourceName } from '../domain/movie.js';
-import type { LookupOutcome } from '../sources/outcome.js';
+import type { LookupOutcome, UpstreamAttempt } from '../sources/outcome.js';
 
 /**
  * What the chain needs from the outside, as narrow interfaces: src/main.ts adapts the
  * MongoDB-backed implementations (src/persistence) to them, tests may pass their own.
  */
+
+/** Why a nomination waits for a curator (stale_stub: escalated by housekeeping, never by the chain). */
+export type ReviewReason = 'low_confidence' | 'ambiguous' | 'all_sources_failed' | 'stale_stub';
+
+/** What happened at one tier for one nomination (feeds api_lookup_metrics and the logs). */
+export interface TierStep {
+  source: SourceName;
+  level: number;
+  result: LookupOutcome['kind'] | 'skipped' | 'disabled' | 'critical_only' | 'not_configured';
+  /** Why the chain moved on from this tier (null for the tier that resolved the film). */
+  reasonForFallback: string | null;
+  confidence?: number;
+  strategy?: string;
+  fromCache: boolean;
+  attempts: UpstreamAttempt[];
+}
+
+/** Where resolved and stub events go (Kafka in the service: src/kafka/event-publisher.ts). */
+export interface EventPublisher {
+  resolved(key: string, event: MovieResolvedEvent): Promise<void>;
+  stub(key: string, event: MovieStubEvent): Promise<void>;
+}
+
+/** The rate limit shared by every instance: a permit before each upstream request. */
+export interface RateLimitPort {
+  acquire(source: SourceName): Promise<{ acquired: boolean }>;
+}
 
 /** A cached lookup: the found outcome (without its attempts) or a remembered miss. */
 export type CachedLookup =

@@ -1,7 +1,7 @@
 import type { MovieDocument, NormalizedMovie, SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
 import type { CandidateSummary } from '../sources/outcome.js';
-import type { ReviewReason, TierStep } from './chain.js';
+import type { ReviewReason, TierStep } from './ports.js';
 
 /** What the processor writes for one nomination, whatever the chain said. */
 export interface ResolutionRecord {
@@ -16,7 +16,7 @@ export interface ResolutionRecord {
 }
 
 /** The movie after the write, and whether the write created or improved it. */
-export interface StoredMovie {
+export interface MovieWriteResult {
   document: MovieDocument;
   created: boolean;
   changed: boolean;
@@ -31,7 +31,7 @@ export interface StoredMovie {
  * changes nothing and duplicates nothing.
  */
 export interface ResolutionStore {
-  save(record: ResolutionRecord, now: Date): Promise<StoredMovie>;
+  save(record: ResolutionRecord, now: Date): Promise<MovieWriteResult>;
   /** Records the upstream requests of a pass that wrote no movie (retry, dead letter, auth failure): money spent is still spent. */
   recordAttempts(nomination: Nomination, steps: TierStep[]): Promise<void>;
   /** Called once the movie's event is durable on Kafka. */

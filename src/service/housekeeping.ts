@@ -6,7 +6,7 @@ import type { ResolverMetrics } from '../metrics/metrics.js';
 import { collectionNames } from '../persistence/collections.js';
 import { LookupCache } from '../persistence/lookup-cache.js';
 import type { MongoResolutionStore } from '../persistence/mongo-resolution-store.js';
-import type { ReviewReason } from '../persistence/review-queue-repository.js';
+import type { ReviewReason } from '../resolver/ports.js';
 import type { SpendLedger } from '../persistence/spend-ledger.js';
 
 /** Periodic jobs of a running resolver: gauges read from MongoDB, cache expiry, stale-stub escalation. */

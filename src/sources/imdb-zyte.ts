@@ -7,7 +7,8 @@ import { foundOutcome, judge, score, summariseAll, toMatchTarget } from './candi
 import { classifyHttpStatus, createHttpClient, headerValue, parseRetryAfter } from './http-client.js';
 import { parseImdbPage, type ImdbPageData } from './imdb-page-parser.js';
 import { lookupByIdThenTitle } from './lookup-flow.js';
-import { compact, validateMovie } from './normalized-movie-schema.js';
+import { compact } from '../domain/compact.js';
+import { validateMovie } from './normalized-movie-schema.js';
 import type { LookupOutcome } from './outcome.js';
 import type { LookupContext, LookupQuery, MovieSource } from './source.js';
 import {

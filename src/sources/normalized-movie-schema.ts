@@ -53,8 +53,3 @@ export function validateMovie(
     problem: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
   };
 }
-
-/** Drops undefined optional keys so that records compare and serialise cleanly. */
-export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}

@@ -2,7 +2,7 @@ import type { NormalizedMovie, Rating } from '../domain/movie.js';
 import type { MatchCandidate } from '../domain/matching/index.js';
 import { isImdbId } from '../domain/nomination.js';
 import { omdbTypeToTitleType } from '../domain/title-type.js';
-import { compact } from './normalized-movie-schema.js';
+import { compact } from '../domain/compact.js';
 import type { OmdbMovie } from './omdb-schemas.js';
 
 /** OMDb's "N/A" (and empty) as absent. */

@@ -66,8 +66,6 @@ export type LookupOutcome =
   | (OutcomeBase & { kind: 'blocked'; reason: string })
   | (OutcomeBase & { kind: 'invalid_response'; reason: string });
 
-export type OutcomeKind = LookupOutcome['kind'];
-
 /** Every outcome that is neither a hit nor a clean miss: upstream trouble, as data. */
 export type FailureOutcome = Exclude<LookupOutcome, { kind: 'found' } | { kind: 'not_found' }>;
 export type FailureKind = FailureOutcome['kind'];

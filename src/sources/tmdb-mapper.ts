@@ -1,7 +1,7 @@
 import type { NormalizedMovie } from '../domain/movie.js';
 import type { MatchCandidate } from '../domain/matching/index.js';
 import { isImdbId } from '../domain/nomination.js';
-import { compact } from './normalized-movie-schema.js';
+import { compact } from '../domain/compact.js';
 import type { TmdbMovieDetails, TmdbMovieResult } from './tmdb-schemas.js';
 
 const posterBase = 'https://image.tmdb.org/t/p/w500';

@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseLineupCsv } from '../domain/lineup-csv.js';
+import { parseLineupCsv, type LineupFilm } from '../domain/lineup-csv.js';
 
 /** One film of a festival lineup that the twin's worlds are built from (IMDb ID required). */
-export interface LineupFilm {
+export interface TwinLineupFilm extends Omit<LineupFilm, 'editionYear' | 'imdbId'> {
   festivalYear: number;
-  title: string;
-  /** null when the same as the English title. */
-  originalTitle: string | null;
-  directors: string[];
-  languages: string[];
-  countries: string[];
-  runtimeMinutes: number | null;
   imdbId: string;
 }
 
@@ -24,10 +17,10 @@ export function defaultLineupPath(): string {
 }
 
 /** The lineup's films that carry an IMDb ID (the world's answer key needs one). */
-export function parseLineup(csvText: string): LineupFilm[] {
+export function parseLineup(csvText: string): TwinLineupFilm[] {
   return parseLineupCsv(csvText).flatMap(({ editionYear, imdbId, ...film }) => (imdbId === null ? [] : [{ ...film, festivalYear: editionYear, imdbId }]));
 }
 
-export function readLineup(path = defaultLineupPath()): LineupFilm[] {
+export function readLineup(path = defaultLineupPath()): TwinLineupFilm[] {
   return parseLineup(readFileSync(path, 'utf8'));
 }

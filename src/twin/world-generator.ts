@@ -1,4 +1,4 @@
-import { readLineup, type LineupFilm } from './lineup.js';
+import { readLineup, type TwinLineupFilm } from './lineup.js';
 import { createRandom, pick, randomInt, type Random } from './prng.js';
 import { decoyKindsFor, IdAllocator, makeDecoy, type DecoyTools } from './world-decoys.js';
 import { parseWorld, type AlternativeTitle, type Answer, type World, type WorldFilm, type WorldRatios } from './world.js';
@@ -27,7 +27,7 @@ export interface GenerateWorldInput {
   size?: number;
   ratios?: Partial<WorldRatios>;
   /** Default: the Cannes competition CSV in shared/data. */
-  lineup?: LineupFilm[];
+  lineup?: TwinLineupFilm[];
 }
 
 const firstNames = ['Léa', 'Jonas', 'Mariana', 'Kenji', 'Amara', 'Piotr', 'Sofia', 'Youssef', 'Ingrid', 'Tomás', 'Aylin', 'Nikolai', 'Chloé', 'Dae-jung', 'Fatou', 'Matteo', 'Zofia', 'Arjun', 'Eliška', 'Rafael'];
@@ -59,7 +59,7 @@ function makeTools(random: Random, ids: IdAllocator, maxYear: number): DecoyTool
   };
 }
 
-function tmdbTitles(random: Random, entry: LineupFilm, title: string, original: string): { tmdbTitle: string; alternativeTitles: AlternativeTitle[] } {
+function tmdbTitles(random: Random, entry: TwinLineupFilm, title: string, original: string): { tmdbTitle: string; alternativeTitles: AlternativeTitle[] } {
   const foreign = original !== title;
   // TMDb sometimes has no English translation yet: its title is then the original one.
   const tmdbTitle = foreign && bernoulli(random, 0.2) ? original : title;
@@ -70,7 +70,7 @@ function tmdbTitles(random: Random, entry: LineupFilm, title: string, original: 
   return { tmdbTitle, alternativeTitles };
 }
 
-function nominatedFilm(entry: LineupFilm, ratios: WorldRatios, tools: DecoyTools): WorldFilm {
+function nominatedFilm(entry: TwinLineupFilm, ratios: WorldRatios, tools: DecoyTools): WorldFilm {
   const { random } = tools;
   const title = entry.title;
   const originalTitle = entry.originalTitle ?? entry.title;

@@ -120,4 +120,35 @@ describe('GuardedSource', () => {
     expect(second).toMatchObject({ kind: 'not_found', fromCache: true, attempts: [] });
     expect([source.byId, source.byTitle]).toEqual([1, 1]);
   });
+
+  it('when a lookup rechecks remembered misses, then the source is asked again while a cached found answer is still used, and a trusting lookup at the same moment is not coalesced with it', async () => {
+    const cache = memoryCache();
+    const source = paidSource(() => ({ kind: 'not_found', candidates: [], attempts: [paid('by_title')] }));
+    const guarded = guard(source, cache);
+    await guarded.lookup(query);
+    expect([source.byId, source.byTitle]).toEqual([1, 1]);
+    // Both misses are remembered: a trusting lookup pays nothing, a recheck asks both steps again.
+    const [trusting, rechecking] = await Promise.all([
+      guarded.lookup(query),
+      guarded.lookup(query, { cachedMisses: 'recheck' }),
+    ]);
+    expect(trusting).toMatchObject({ kind: 'not_found', fromCache: true });
+    expect(rechecking).toMatchObject({ kind: 'not_found', fromCache: false });
+    expect([source.byId, source.byTitle]).toEqual([2, 2]);
+    // A remembered found answer is used even by a recheck.
+    const found = {
+      kind: 'found',
+      movie: { title: 'Sentimental Value' },
+      confidence: 1,
+      strategy: 'by_imdb_id',
+      candidates: [],
+      attempts: [],
+    };
+    cache.entries.set('omdb:tt27714581', { kind: 'found', outcome: found as never });
+    expect(await guarded.lookup(query, { cachedMisses: 'recheck' })).toMatchObject({
+      kind: 'found',
+      fromCache: true,
+    });
+    expect([source.byId, source.byTitle]).toEqual([2, 2]);
+  });
 });

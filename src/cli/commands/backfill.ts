@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { AvroCodec, createSchemaRegistry } from '../../kafka/avro-codec.js';
-import { ensureTopics, serviceTopics } from '../../kafka/topics.js';
+import { ensureServiceTopics, registeredCodec } from '../../kafka/setup.js';
 import { backfill } from '../../ops/backfill/backfill.js';
 import { loadLineup } from '../../ops/backfill/load-lineup.js';
 import { opsKafka, opsLogger, print } from '../../ops/cli-context.js';
@@ -62,9 +61,8 @@ export function register(program: Command): void {
       }
       const logger = opsLogger(config);
       const kafka = opsKafka(config, logger);
-      await ensureTopics(kafka, serviceTopics(config.kafka), logger);
-      const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), logger);
-      await codec.registerAll(config.kafka.topics);
+      await ensureServiceTopics(kafka, config, logger);
+      const codec = await registeredCodec(config, logger);
       const progress = createProgress();
       progress.start(nominations.length, 'backfill');
       try {

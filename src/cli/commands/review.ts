@@ -3,11 +3,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { MoviesRepository } from '../../persistence/movies-repository.js';
 import { NominationsRepository } from '../../persistence/nominations-repository.js';
-import {
-  ReviewQueueRepository,
-  type ReviewReason,
-  type ReviewStatus,
-} from '../../persistence/review-queue-repository.js';
+import { ReviewQueueRepository, type ReviewStatus } from '../../persistence/review-queue-repository.js';
+import type { ReviewReason } from '../../resolver/ports.js';
 import { enrichMovie } from '../../enrichment/enrich-movie.js';
 import { openEnrichment } from '../../enrichment/open-enrichment.js';
 import { opsLogger, opsMongo, print } from '../../ops/cli-context.js';

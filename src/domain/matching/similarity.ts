@@ -53,7 +53,7 @@ export function levenshtein(a: string, b: string): number {
 }
 
 /** 1 - distance / longer length. */
-export function levenshteinRatio(a: string, b: string): number {
+function levenshteinRatio(a: string, b: string): number {
   const longer = Math.max(a.length, b.length);
   return longer === 0 ? 1 : 1 - levenshtein(a, b) / longer;
 }

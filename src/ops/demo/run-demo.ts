@@ -4,7 +4,7 @@ import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { loadConfig, loadStackConfig, type Config } from '../../config.js';
-import { AvroCodec, createSchemaRegistry } from '../../kafka/avro-codec.js';
+import { registeredCodec } from '../../kafka/setup.js';
 import { createKafka } from '../../kafka/client.js';
 import { createLogger, type Logger } from '../../logger.js';
 import { startService, type Service } from '../../main.js';
@@ -206,11 +206,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         6,
         `Publishing ${world.published.length} nominations to ${names.topics.nominations} (Avro through the schema registry)`,
       );
-      const codec = new AvroCodec(
-        createSchemaRegistry(config.schemaRegistry),
-        logger.child({ component: 'codec' }),
-      );
-      await codec.registerAll(config.kafka.topics);
+      const codec = await registeredCodec(config, logger);
       const publishBar = createProgress();
       publishBar.start(world.published.length, 'published');
       const sent = await backfill({

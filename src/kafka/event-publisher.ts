@@ -1,7 +1,7 @@
 import type { Producer } from 'kafkajs';
-import type { AvroCodec } from '../kafka/avro-codec.js';
-import { sendEncoded } from '../kafka/producer.js';
-import type { EventPublisher } from './nomination-processor.js';
+import type { EventPublisher } from '../resolver/ports.js';
+import type { AvroCodec } from './avro-codec.js';
+import { sendEncoded } from './producer.js';
 
 /** The EventPublisher on Kafka: Avro through the registry, resolved once the brokers acknowledged. */
 export function kafkaEventPublisher(
