@@ -3,10 +3,30 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Infrastructure packages the domain layer must never see. */
-const infrastructure = ['kafkajs', '@kafkajs/*', 'mongodb', 'axios', 'prom-client', 'pino', 'node:http', 'node:net'];
+const infrastructure = [
+  'kafkajs',
+  '@kafkajs/*',
+  'mongodb',
+  'axios',
+  'prom-client',
+  'pino',
+  'node:http',
+  'node:net',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.stack/', 'coverage/', 'grafana/', 'eslint.config.js', 'bin/', 'src/console/assets/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.stack/',
+      'coverage/',
+      'grafana/',
+      'eslint.config.js',
+      'bin/',
+      'src/console/assets/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -17,7 +37,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       'no-restricted-syntax': [
         'error',
         {
@@ -38,7 +61,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: infrastructure, message: 'The domain layer knows nothing of Kafka, MongoDB, HTTP or metrics.' },
+            {
+              group: infrastructure,
+              message: 'The domain layer knows nothing of Kafka, MongoDB, HTTP or metrics.',
+            },
             { group: ['../*', '!../domain/*'], message: 'The domain layer imports only from src/domain.' },
           ],
         },
@@ -50,7 +76,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['kafkajs', 'mongodb', '../kafka/*', '../mongo/*', '../resolver/*'], message: 'Sources know HTTP and the domain, not Kafka or MongoDB.' }] },
+        {
+          patterns: [
+            {
+              group: ['kafkajs', 'mongodb', '../kafka/*', '../mongo/*', '../resolver/*'],
+              message: 'Sources know HTTP and the domain, not Kafka or MongoDB.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -61,8 +94,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['kafkajs', '@kafkajs/*', 'mongodb'], message: 'The resolver talks to its ports (src/resolver/ports.ts), not to Kafka or MongoDB.' },
-            { group: ['../persistence/*', '../kafka/*', '../mongo/*'], message: 'The resolver never imports its adapters: src/main.ts wires them to its ports.' },
+            {
+              group: ['kafkajs', '@kafkajs/*', 'mongodb'],
+              message: 'The resolver talks to its ports (src/resolver/ports.ts), not to Kafka or MongoDB.',
+            },
+            {
+              group: ['../persistence/*', '../kafka/*', '../mongo/*'],
+              message: 'The resolver never imports its adapters: src/main.ts wires them to its ports.',
+            },
           ],
         },
       ],

@@ -11,10 +11,18 @@ const hostPort = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$/;
 
 const brokers = z
   .string()
-  .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
-  .refine((list) => list.length > 0 && list.every((b) => hostPort.test(b) && Number(b.split(':')[1]) <= 65535), {
-    message: 'expected a comma-separated list of host:port (for example localhost:9092)',
-  });
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b.length > 0),
+  )
+  .refine(
+    (list) => list.length > 0 && list.every((b) => hostPort.test(b) && Number(b.split(':')[1]) <= 65535),
+    {
+      message: 'expected a comma-separated list of host:port (for example localhost:9092)',
+    },
+  );
 
 const port = z.coerce
   .number({ message: 'expected a TCP port number' })
@@ -33,8 +41,14 @@ const topicName = z
   .regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, ".", "_", "-")');
 
 const nonNegative = z.coerce.number({ message: 'expected a number' }).min(0, 'expected a number >= 0');
-const positiveInt = z.coerce.number({ message: 'expected a number' }).int('expected a whole number').min(1, 'expected a whole number >= 1');
-const fraction = z.coerce.number({ message: 'expected a number' }).min(0, 'expected a number in [0, 1]').max(1, 'expected a number in [0, 1]');
+const positiveInt = z.coerce
+  .number({ message: 'expected a number' })
+  .int('expected a whole number')
+  .min(1, 'expected a whole number >= 1');
+const fraction = z.coerce
+  .number({ message: 'expected a number' })
+  .min(0, 'expected a number in [0, 1]')
+  .max(1, 'expected a number in [0, 1]');
 
 const durationUnits = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const duration = z
@@ -53,13 +67,30 @@ const sourceName = z.enum(['tmdb', 'omdb', 'imdb']) satisfies z.ZodType<SourceNa
 
 const tierOrder = z
   .string()
-  .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t.length > 0))
-  .pipe(z.array(sourceName, { message: 'expected a comma-separated list of tmdb, omdb, imdb' }).min(1).refine((l) => new Set(l).size === l.length, 'a tier may appear only once'));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t.length > 0),
+  )
+  .pipe(
+    z
+      .array(sourceName, { message: 'expected a comma-separated list of tmdb, omdb, imdb' })
+      .min(1)
+      .refine((l) => new Set(l).size === l.length, 'a tier may appear only once'),
+  );
 
 const criticalOnly = z
   .string()
-  .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t.length > 0))
-  .pipe(z.array(sourceName, { message: 'expected a comma-separated list of tmdb, omdb, imdb (may be empty)' }));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t.length > 0),
+  )
+  .pipe(
+    z.array(sourceName, { message: 'expected a comma-separated list of tmdb, omdb, imdb (may be empty)' }),
+  );
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
   message: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -74,7 +105,9 @@ export const envSchema = z.object({
   KAFKA_CONNECTION_TIMEOUT_MS: positiveInt.default(3000),
   KAFKA_REQUEST_TIMEOUT_MS: positiveInt.default(10000),
   // Kafka's group.min.session.timeout.ms is 6 s by default: the broker refuses shorter sessions.
-  KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6000, 'expected a whole number >= 6000 (the broker minimum)').default(10000),
+  KAFKA_SESSION_TIMEOUT_MS: positiveInt
+    .min(6000, 'expected a whole number >= 6000 (the broker minimum)')
+    .default(10000),
   TOPIC_NOMINATIONS: topicName.default('festival.nominations'),
   TOPIC_RESOLVED: topicName.default('movie.resolved'),
   TOPIC_STUB: topicName.default('movie.stub'),
@@ -84,7 +117,10 @@ export const envSchema = z.object({
   SCHEMA_REGISTRY_URL: httpUrl.default('http://localhost:8081'),
   // MongoDB
   MONGODB_URI: mongoUri.default('mongodb://127.0.0.1:27017'),
-  MONGODB_DATABASE: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'expected a database name (letters, digits, _ and -)').default('festival_resolver'),
+  MONGODB_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'expected a database name (letters, digits, _ and -)')
+    .default('festival_resolver'),
   // HTTP (metrics, health)
   HTTP_PORT: port.default(9464),
   LOG_LEVEL: logLevel.default('info'),
@@ -118,7 +154,9 @@ export const envSchema = z.object({
   RETRY_HORIZON: duration.default(6 * 3_600_000),
   RETRY_BASE_DELAY_MS: positiveInt.default(1000),
   RETRY_MAX_DELAY_MS: positiveInt.default(300_000),
-  RETRY_EXHAUSTED_POLICY: z.enum(['park', 'fall_through', 'dead_letter'], { message: 'expected park, fall_through or dead_letter' }).default('park'),
+  RETRY_EXHAUSTED_POLICY: z
+    .enum(['park', 'fall_through', 'dead_letter'], { message: 'expected park, fall_through or dead_letter' })
+    .default('park'),
   PARK_REDRIVE_INTERVAL: duration.default(60_000),
   CONSUMER_CONCURRENCY: positiveInt.default(16),
   CACHE_HIT_TTL_DAYS: positiveInt.default(90),
@@ -129,9 +167,15 @@ export const envSchema = z.object({
   ENRICHMENT_MAX_PER_PASS: positiveInt.default(100),
   // The curator's console (src/console): its own port, loopback unless told otherwise
   CONSOLE_ENABLED: bool.default(true),
-  CONSOLE_HOST: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/, 'expected a host name or IP address to listen on, such as 127.0.0.1').default('127.0.0.1'),
+  CONSOLE_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, 'expected a host name or IP address to listen on, such as 127.0.0.1')
+    .default('127.0.0.1'),
   CONSOLE_PORT: port.default(9465),
-  CONSOLE_TOKEN: z.string().min(16, 'expected at least 16 characters (it guards every action of the console)').optional(),
+  CONSOLE_TOKEN: z
+    .string()
+    .min(16, 'expected at least 16 characters (it guards every action of the console)')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -155,8 +199,23 @@ export interface Config {
   sources: {
     timeoutMs: number;
     tmdb: { baseUrl: string; readToken?: string; apiKey?: string; costUsd: number; ratePerSecond: number };
-    omdb: { baseUrl: string; apiKey?: string; costUsd: number; ratePerSecond: number; dailyRequestQuota: number; dailyBudgetUsd: number; monthlyBudgetUsd: number };
-    zyte: { baseUrl: string; apiKey?: string; costUsd: number; ratePerSecond: number; dailyBudgetUsd: number; monthlyBudgetUsd: number };
+    omdb: {
+      baseUrl: string;
+      apiKey?: string;
+      costUsd: number;
+      ratePerSecond: number;
+      dailyRequestQuota: number;
+      dailyBudgetUsd: number;
+      monthlyBudgetUsd: number;
+    };
+    zyte: {
+      baseUrl: string;
+      apiKey?: string;
+      costUsd: number;
+      ratePerSecond: number;
+      dailyBudgetUsd: number;
+      monthlyBudgetUsd: number;
+    };
   };
   chain: {
     order: SourceName[];
@@ -165,7 +224,13 @@ export interface Config {
     acceptThreshold: number;
     reviewThreshold: number;
     /** Transient failures are retried per tier until `horizonMs` after the first one; then `exhaustedPolicy`. */
-    retry: { horizonMs: number; baseDelayMs: number; maxDelayMs: number; exhaustedPolicy: 'park' | 'fall_through' | 'dead_letter'; redriveIntervalMs: number };
+    retry: {
+      horizonMs: number;
+      baseDelayMs: number;
+      maxDelayMs: number;
+      exhaustedPolicy: 'park' | 'fall_through' | 'dead_letter';
+      redriveIntervalMs: number;
+    };
     concurrency: number;
   };
   cache: { hitTtlDays: number; missTtlHours: number };
@@ -179,7 +244,10 @@ function describeIssues(error: z.ZodError, env: Record<string, string | undefine
   return error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? '(unknown)');
     const got = env[variable];
-    const shown = got === undefined ? 'it is not set' : `got ${JSON.stringify(got.length > 80 ? `${got.slice(0, 80)}…` : got)}`;
+    const shown =
+      got === undefined
+        ? 'it is not set'
+        : `got ${JSON.stringify(got.length > 80 ? `${got.slice(0, 80)}…` : got)}`;
     const secret = /KEY|TOKEN|PASSWORD|SECRET/.test(variable);
     return `${variable}: ${issue.message}; ${secret ? 'value hidden' : shown}`;
   });
@@ -192,12 +260,17 @@ export function parseEnv(env: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
     const lines = describeIssues(result.error, env);
-    throw new ConfigError(`Invalid configuration:\n  - ${lines.join('\n  - ')}\nFix the variables above (see the configuration table in README.md) and start again.`, lines);
+    throw new ConfigError(
+      `Invalid configuration:\n  - ${lines.join('\n  - ')}\nFix the variables above (see the configuration table in README.md) and start again.`,
+      lines,
+    );
   }
   const parsed = result.data;
   if (parsed.MATCH_REVIEW_THRESHOLD > parsed.MATCH_ACCEPT_THRESHOLD) {
     const line = `MATCH_REVIEW_THRESHOLD: must not exceed MATCH_ACCEPT_THRESHOLD (${parsed.MATCH_ACCEPT_THRESHOLD}); got ${parsed.MATCH_REVIEW_THRESHOLD}`;
-    throw new ConfigError(`Invalid configuration:\n  - ${line}\nFix the variables above and start again.`, [line]);
+    throw new ConfigError(`Invalid configuration:\n  - ${line}\nFix the variables above and start again.`, [
+      line,
+    ]);
   }
   return parsed;
 }
@@ -213,7 +286,13 @@ export function toConfig(e: Env): Config {
       requestTimeoutMs: e.KAFKA_REQUEST_TIMEOUT_MS,
       sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
       partitions: e.TOPIC_PARTITIONS,
-      topics: { nominations: e.TOPIC_NOMINATIONS, resolved: e.TOPIC_RESOLVED, stub: e.TOPIC_STUB, retry: e.TOPIC_RETRY, dlq: e.TOPIC_DLQ },
+      topics: {
+        nominations: e.TOPIC_NOMINATIONS,
+        resolved: e.TOPIC_RESOLVED,
+        stub: e.TOPIC_STUB,
+        retry: e.TOPIC_RETRY,
+        dlq: e.TOPIC_DLQ,
+      },
     },
     schemaRegistry: { url: e.SCHEMA_REGISTRY_URL },
     mongo: { uri: e.MONGODB_URI, database: e.MONGODB_DATABASE },
@@ -221,7 +300,13 @@ export function toConfig(e: Env): Config {
     logLevel: e.LOG_LEVEL,
     sources: {
       timeoutMs: e.SOURCE_TIMEOUT_MS,
-      tmdb: { baseUrl: e.TMDB_BASE_URL, readToken: e.TMDB_READ_TOKEN, apiKey: e.TMDB_API_KEY, costUsd: e.TMDB_COST_USD, ratePerSecond: e.TMDB_RATE_PER_SECOND },
+      tmdb: {
+        baseUrl: e.TMDB_BASE_URL,
+        readToken: e.TMDB_READ_TOKEN,
+        apiKey: e.TMDB_API_KEY,
+        costUsd: e.TMDB_COST_USD,
+        ratePerSecond: e.TMDB_RATE_PER_SECOND,
+      },
       omdb: {
         baseUrl: e.OMDB_BASE_URL,
         apiKey: e.OMDB_API_KEY,
@@ -246,20 +331,43 @@ export function toConfig(e: Env): Config {
       criticalOnly: e.TIERS_CRITICAL_ONLY,
       acceptThreshold: e.MATCH_ACCEPT_THRESHOLD,
       reviewThreshold: e.MATCH_REVIEW_THRESHOLD,
-      retry: { horizonMs: e.RETRY_HORIZON, baseDelayMs: e.RETRY_BASE_DELAY_MS, maxDelayMs: e.RETRY_MAX_DELAY_MS, exhaustedPolicy: e.RETRY_EXHAUSTED_POLICY, redriveIntervalMs: e.PARK_REDRIVE_INTERVAL },
+      retry: {
+        horizonMs: e.RETRY_HORIZON,
+        baseDelayMs: e.RETRY_BASE_DELAY_MS,
+        maxDelayMs: e.RETRY_MAX_DELAY_MS,
+        exhaustedPolicy: e.RETRY_EXHAUSTED_POLICY,
+        redriveIntervalMs: e.PARK_REDRIVE_INTERVAL,
+      },
       concurrency: e.CONSUMER_CONCURRENCY,
     },
     cache: { hitTtlDays: e.CACHE_HIT_TTL_DAYS, missTtlHours: e.CACHE_MISS_TTL_HOURS },
     review: { stubEscalationDays: e.STUB_ESCALATION_DAYS },
-    enrichment: { enabled: e.ENRICHMENT_ENABLED, intervalMinutes: e.ENRICHMENT_INTERVAL_MINUTES, maxPerPass: e.ENRICHMENT_MAX_PER_PASS },
-    console: { enabled: e.CONSOLE_ENABLED, host: e.CONSOLE_HOST, port: e.CONSOLE_PORT, ...(e.CONSOLE_TOKEN === undefined ? {} : { token: e.CONSOLE_TOKEN }) },
+    enrichment: {
+      enabled: e.ENRICHMENT_ENABLED,
+      intervalMinutes: e.ENRICHMENT_INTERVAL_MINUTES,
+      maxPerPass: e.ENRICHMENT_MAX_PER_PASS,
+    },
+    console: {
+      enabled: e.CONSOLE_ENABLED,
+      host: e.CONSOLE_HOST,
+      port: e.CONSOLE_PORT,
+      ...(e.CONSOLE_TOKEN === undefined ? {} : { token: e.CONSOLE_TOKEN }),
+    },
   };
 }
 
 /** The variable an operator fixes when a source rejects its key: the one that is configured. */
 export function sourceKeyVariables(config: Config): Record<SourceName, string> {
   const { tmdb } = config.sources;
-  return { tmdb: tmdb.readToken ? 'TMDB_READ_TOKEN' : tmdb.apiKey ? 'TMDB_API_KEY' : 'TMDB_READ_TOKEN (or TMDB_API_KEY)', omdb: 'OMDB_API_KEY', imdb: 'ZYTE_API_KEY' };
+  return {
+    tmdb: tmdb.readToken
+      ? 'TMDB_READ_TOKEN'
+      : tmdb.apiKey
+        ? 'TMDB_API_KEY'
+        : 'TMDB_READ_TOKEN (or TMDB_API_KEY)',
+    omdb: 'OMDB_API_KEY',
+    imdb: 'ZYTE_API_KEY',
+  };
 }
 
 /** Parses process.env (or the given map) into a Config; throws ConfigError on any bad value. */
@@ -300,19 +408,37 @@ export function loadStackConfig(env: Record<string, string | undefined> = proces
   const result = stackEnvSchema.safeParse(cleaned);
   if (!result.success) {
     const lines = describeIssues(result.error, env);
-    throw new ConfigError(`Invalid stack configuration:\n  - ${lines.join('\n  - ')}\nFix the variables above (see "Local stack" in README.md) and start again.`, lines);
+    throw new ConfigError(
+      `Invalid stack configuration:\n  - ${lines.join('\n  - ')}\nFix the variables above (see "Local stack" in README.md) and start again.`,
+      lines,
+    );
   }
   const e = result.data;
-  const ports = { kafka: e.STACK_KAFKA_PORT, kafkaController: e.STACK_KAFKA_CONTROLLER_PORT, mongo: e.STACK_MONGO_PORT, registry: e.STACK_REGISTRY_PORT, postgres: e.STACK_POSTGRES_PORT };
+  const ports = {
+    kafka: e.STACK_KAFKA_PORT,
+    kafkaController: e.STACK_KAFKA_CONTROLLER_PORT,
+    mongo: e.STACK_MONGO_PORT,
+    registry: e.STACK_REGISTRY_PORT,
+    postgres: e.STACK_POSTGRES_PORT,
+  };
   const seen = new Map<number, string>();
   for (const [name, value] of Object.entries(ports)) {
     const other = seen.get(value);
     if (other !== undefined) {
       const line = `STACK_*_PORT: ${name} and ${other} both use port ${value}; give each service its own port`;
-      throw new ConfigError(`Invalid stack configuration:\n  - ${line}\nFix the variables above and start again.`, [line]);
+      throw new ConfigError(
+        `Invalid stack configuration:\n  - ${line}\nFix the variables above and start again.`,
+        [line],
+      );
     }
     seen.set(value, name);
   }
   const cacheHome = e.XDG_CACHE_HOME ?? `${e.HOME ?? '/tmp'}/.cache`;
-  return { dir: e.STACK_DIR, cacheDir: e.STACK_CACHE_DIR ?? `${cacheHome}/festival-resolver`, ports, startTimeoutMs: e.STACK_START_TIMEOUT_MS, env };
+  return {
+    dir: e.STACK_DIR,
+    cacheDir: e.STACK_CACHE_DIR ?? `${cacheHome}/festival-resolver`,
+    ports,
+    startTimeoutMs: e.STACK_START_TIMEOUT_MS,
+    env,
+  };
 }

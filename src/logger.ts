@@ -29,6 +29,10 @@ const redactPaths = [
  * component takes `logger.child({ component })`.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  const options = { level, base: { service: 'festival-resolver' }, redact: { paths: redactPaths, censor: '[redacted]' } };
+  const options = {
+    level,
+    base: { service: 'festival-resolver' },
+    redact: { paths: redactPaths, censor: '[redacted]' },
+  };
   return destination === undefined ? pino(options) : pino(options, destination);
 }

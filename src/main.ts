@@ -71,11 +71,16 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   };
 
   try {
-    const ops = options.opsServer === false ? undefined : await startOpsServer({ port: config.http.port, registry, health, logger });
+    const ops =
+      options.opsServer === false
+        ? undefined
+        : await startOpsServer({ port: config.http.port, registry, health, logger });
     if (ops) closers.push({ name: 'ops server', close: () => ops.close() });
 
     const mongo = await connectMongo(config.mongo).catch((error: unknown) => {
-      throw new FestivalResolverError('MONGO_UNAVAILABLE', `${describe(error)}; check MONGODB_URI`, { cause: error });
+      throw new FestivalResolverError('MONGO_UNAVAILABLE', `${describe(error)}; check MONGODB_URI`, {
+        cause: error,
+      });
     });
     closers.push({ name: 'mongo', close: () => mongo.close() });
     await ensureIndexes(mongo.db);
@@ -107,12 +112,21 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       keyVariables: sourceKeyVariables(config),
     });
     const handler: MessageHandler = (message, context) =>
-      processor.process(message.value, { origin: `${context.topic}/${context.partition}/${context.offset}`, retrySince: context.retrySince, tierAttempts: context.tierAttempts, key: message.key });
+      processor.process(message.value, {
+        origin: `${context.topic}/${context.partition}/${context.offset}`,
+        retrySince: context.retrySince,
+        tierAttempts: context.tierAttempts,
+        key: message.key,
+      });
 
     const consumer = await startConsumerRunner({
       kafka,
       groupId: config.kafka.groupId,
-      topics: { input: config.kafka.topics.nominations, retry: config.kafka.topics.retry, dlq: config.kafka.topics.dlq },
+      topics: {
+        input: config.kafka.topics.nominations,
+        retry: config.kafka.topics.retry,
+        dlq: config.kafka.topics.dlq,
+      },
       concurrency: config.chain.concurrency,
       handler,
       logger,
@@ -139,21 +153,35 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     await redriver.runOnce();
 
     const housekeeping: Housekeeping | undefined =
-      options.housekeeping === false ? undefined : startHousekeeping({ db: mongo.db, ledger, store, metrics, config, logger });
+      options.housekeeping === false
+        ? undefined
+        : startHousekeeping({ db: mongo.db, ledger, store, metrics, config, logger });
     if (housekeeping) closers.push({ name: 'housekeeping', close: () => housekeeping.stop() });
 
     const withConsole = config.console.enabled && (options.console ?? options.opsServer !== false);
-    const enrichment = config.enrichment.enabled || withConsole ? createEnrichmentDeps(config, { chain, store, events, logger, metrics, health }) : undefined;
+    const enrichment =
+      config.enrichment.enabled || withConsole
+        ? createEnrichmentDeps(config, { chain, store, events, logger, metrics, health })
+        : undefined;
     if (enrichment && config.enrichment.enabled) {
-      const scheduler = startEnrichmentScheduler(enrichment, { intervalMs: config.enrichment.intervalMinutes * 60_000 });
+      const scheduler = startEnrichmentScheduler(enrichment, {
+        intervalMs: config.enrichment.intervalMinutes * 60_000,
+      });
       closers.push({ name: 'enrichment scheduler', close: () => scheduler.stop() });
     }
     // A curator's decision is enriched at once, through the same chain, budgets and events.
     // The console is a convenience: a busy port must not keep the resolver from consuming.
     const consoleServer =
       enrichment && withConsole
-        ? await openConsole(config, { db: mongo.db, logger, enrich: async (key) => describeEnrichOutcome(await enrichMovie(enrichment, key)) }).catch((err: unknown) => {
-            log.error({ err, host: config.console.host, port: config.console.port }, 'console did not start (set CONSOLE_PORT or CONSOLE_ENABLED=false); the resolver runs without it');
+        ? await openConsole(config, {
+            db: mongo.db,
+            logger,
+            enrich: async (key) => describeEnrichOutcome(await enrichMovie(enrichment, key)),
+          }).catch((err: unknown) => {
+            log.error(
+              { err, host: config.console.host, port: config.console.port },
+              'console did not start (set CONSOLE_PORT or CONSOLE_ENABLED=false); the resolver runs without it',
+            );
             return undefined;
           })
         : undefined;
@@ -176,11 +204,20 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         { name: 'mongodb', code: 'MONGO_UNAVAILABLE', variable: 'MONGODB_URI', probe: () => mongo.ping() },
       ],
     });
-    closers.push({ name: 'dependency monitor', close: async () => { monitor.stop(); await kafkaProbe.disconnect(); } });
+    closers.push({
+      name: 'dependency monitor',
+      close: async () => {
+        monitor.stop();
+        await kafkaProbe.disconnect();
+      },
+    });
     await monitor.runOnce();
 
     health.setReady(true);
-    log.info({ groupId: config.kafka.groupId, tiers: config.chain.order, concurrency: config.chain.concurrency }, 'resolver started');
+    log.info(
+      { groupId: config.kafka.groupId, tiers: config.chain.order, concurrency: config.chain.concurrency },
+      'resolver started',
+    );
     const placeholderOps: OpsServer = { url: '', port: 0, close: () => Promise.resolve() };
     return {
       health,

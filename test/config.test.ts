@@ -42,6 +42,8 @@ describe('config', () => {
   });
 
   it('when the review threshold exceeds the accept threshold, then start-up stops', () => {
-    expect(() => loadConfig({ MATCH_REVIEW_THRESHOLD: '0.9', MATCH_ACCEPT_THRESHOLD: '0.8' })).toThrow(/MATCH_REVIEW_THRESHOLD/);
+    expect(() => loadConfig({ MATCH_REVIEW_THRESHOLD: '0.9', MATCH_ACCEPT_THRESHOLD: '0.8' })).toThrow(
+      /MATCH_REVIEW_THRESHOLD/,
+    );
   });
 });

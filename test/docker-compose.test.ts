@@ -28,11 +28,16 @@ const service = compose.services['festival-resolver']!;
 
 /** `${VAR:-default}` as Compose would substitute it with VAR unset. */
 function interpolate(value: string): string {
-  return value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}/g, (_m, fallback: string | undefined) => fallback ?? '');
+  return value.replace(
+    /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}/g,
+    (_m, fallback: string | undefined) => fallback ?? '',
+  );
 }
 
 function serviceEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]),
+  );
 }
 
 /** Container ports a service listens on, from its ports mapping ("host:container"). */
@@ -49,7 +54,8 @@ describe('docker-compose.yml', () => {
   it('when the service environment is read, then every variable is a key of envSchema and the whole parses with loadConfig', () => {
     const env = serviceEnv();
     const known = Object.keys(envSchema.shape);
-    for (const name of Object.keys(env)) expect(known, `${name} is not a variable of src/config.ts`).toContain(name);
+    for (const name of Object.keys(env))
+      expect(known, `${name} is not a variable of src/config.ts`).toContain(name);
     expect(() => loadConfig(env)).not.toThrow();
   });
 
@@ -66,8 +72,12 @@ describe('docker-compose.yml', () => {
     const registry = hostAndPort(config.schemaRegistry.url);
     expect(compose.services).toHaveProperty(registry.host);
     expect(containerPorts(compose.services[registry.host]!)).toContain(registry.port);
-    expect(String(compose.services[registry.host]!.environment?.SCHEMA_REGISTRY_LISTENERS)).toContain(`:${registry.port}`);
-    expect(String(compose.services[registry.host]!.environment?.SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS)).toContain(config.kafka.brokers[0]);
+    expect(String(compose.services[registry.host]!.environment?.SCHEMA_REGISTRY_LISTENERS)).toContain(
+      `:${registry.port}`,
+    );
+    expect(
+      String(compose.services[registry.host]!.environment?.SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS),
+    ).toContain(config.kafka.brokers[0]);
 
     const mongo = hostAndPort(config.mongo.uri);
     expect(compose.services).toHaveProperty(mongo.host);
@@ -82,7 +92,14 @@ describe('docker-compose.yml', () => {
 
   it('when any service is declared, then it has a healthcheck', () => {
     const names = Object.keys(compose.services);
-    expect(names.sort()).toEqual(['festival-resolver', 'grafana', 'kafka', 'mongo', 'prometheus', 'schema-registry']);
+    expect(names.sort()).toEqual([
+      'festival-resolver',
+      'grafana',
+      'kafka',
+      'mongo',
+      'prometheus',
+      'schema-registry',
+    ]);
     for (const [name, s] of Object.entries(compose.services)) expect(s.healthcheck?.test, name).toBeDefined();
   });
 
@@ -94,7 +111,10 @@ describe('docker-compose.yml', () => {
       .filter((source) => !source.startsWith('.') && !source.startsWith('/'));
     for (const v of named) expect(declared).toContain(v);
     for (const name of ['kafka', 'mongo', 'prometheus', 'grafana']) {
-      expect((compose.services[name]!.volumes ?? []).some((v) => declared.includes(v.split(':')[0]!)), name).toBe(true);
+      expect(
+        (compose.services[name]!.volumes ?? []).some((v) => declared.includes(v.split(':')[0]!)),
+        name,
+      ).toBe(true);
     }
   });
 

@@ -15,7 +15,11 @@ try {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
-  const message = isFestivalResolverError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  const message = isFestivalResolverError(error)
+    ? `${error.code}: ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
   process.stderr.write(`festival-resolver: ${message}\n`);
   process.exit(1);
 }

@@ -7,7 +7,17 @@ import { isImdbId } from './nomination.js';
  */
 
 // Letters NFKD does not decompose into a base letter and a mark.
-const foldedLetters: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ð: 'd', ł: 'l', þ: 'th', ı: 'i' };
+const foldedLetters: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ð: 'd',
+  ł: 'l',
+  þ: 'th',
+  ı: 'i',
+};
 
 /**
  * A deliberately simple title normaliser for keys: lower case, NFKD, diacritics stripped,

@@ -90,7 +90,8 @@ export function parseLineupCsv(text: string): LineupFilm[] {
   return rows.map((row, n) => {
     const editionYear = Number(at(row, 'year'));
     const title = (at(row, 'title') ?? '').trim();
-    if (!Number.isInteger(editionYear) || title === '') throw new Error(`lineup CSV row ${n + 2}: expected a year and a title`);
+    if (!Number.isInteger(editionYear) || title === '')
+      throw new Error(`lineup CSV row ${n + 2}: expected a year and a title`);
     const originalTitle = (at(row, 'original_title') ?? '').trim();
     return {
       editionYear,
@@ -121,7 +122,10 @@ export interface LineupNominationOptions {
  * replayed lineup produces the same ids. The film year is the edition year: the CSV has no
  * release year, and real nominations often carry the festival's year too.
  */
-export function lineupToNominations(films: readonly LineupFilm[], options: LineupNominationOptions): Nomination[] {
+export function lineupToNominations(
+  films: readonly LineupFilm[],
+  options: LineupNominationOptions,
+): Nomination[] {
   return films.map((film) => {
     const festival = `${options.festival}_${film.editionYear}`;
     const imdbId = options.withoutImdbId === true ? null : film.imdbId;
@@ -131,7 +135,13 @@ export function lineupToNominations(films: readonly LineupFilm[], options: Lineu
       festival,
       editionYear: film.editionYear,
       category: options.category,
-      film: { imdbId, title: film.title, originalTitle: film.originalTitle, year: film.editionYear, directors: film.directors },
+      film: {
+        imdbId,
+        title: film.title,
+        originalTitle: film.originalTitle,
+        year: film.editionYear,
+        directors: film.directors,
+      },
       people: [],
       won: false,
       critical: false,

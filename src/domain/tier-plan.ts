@@ -19,7 +19,8 @@ export function planTiers(settings: TierSettings, critical: boolean): PlannedTie
   return settings.order.map((source, index) => {
     const level = index + 1;
     if (settings.disabled.includes(source)) return { source, level, run: false, reason: 'disabled' };
-    if (settings.criticalOnly.includes(source) && !critical) return { source, level, run: false, reason: 'critical_only' };
+    if (settings.criticalOnly.includes(source) && !critical)
+      return { source, level, run: false, reason: 'critical_only' };
     return { source, level, run: true };
   });
 }

@@ -11,7 +11,13 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-export async function startOpsServer(options: { port: number; host?: string; registry: Registry; health: HealthState; logger: Logger }): Promise<OpsServer> {
+export async function startOpsServer(options: {
+  port: number;
+  host?: string;
+  registry: Registry;
+  health: HealthState;
+  logger: Logger;
+}): Promise<OpsServer> {
   const { registry, health, logger } = options;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -30,8 +36,16 @@ export async function startOpsServer(options: { port: number; host?: string; reg
       return;
     }
     const snap = health.snapshot();
-    if (path === '/healthz') return json(snap.healthy ? 200 : 503, { status: snap.healthy ? 'ok' : 'unhealthy', problems: snap.problems });
-    if (path === '/readyz') return json(snap.ready ? 200 : 503, { status: snap.ready ? 'ready' : 'not_ready', problems: snap.problems });
+    if (path === '/healthz')
+      return json(snap.healthy ? 200 : 503, {
+        status: snap.healthy ? 'ok' : 'unhealthy',
+        problems: snap.problems,
+      });
+    if (path === '/readyz')
+      return json(snap.ready ? 200 : 503, {
+        status: snap.ready ? 'ready' : 'not_ready',
+        problems: snap.problems,
+      });
     return json(404, { error: 'not found', endpoints: ['/metrics', '/healthz', '/readyz'] });
   });
   await new Promise<void>((resolve, reject) => {
@@ -43,9 +57,10 @@ export async function startOpsServer(options: { port: number; host?: string; reg
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

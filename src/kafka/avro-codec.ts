@@ -36,23 +36,30 @@ function topicSchemas(topics: Config['kafka']['topics']): { topic: string; schem
  * timeout stops a registry that accepts connections but never answers from stalling a
  * consumer forever (its HTTP layer has none by default).
  */
-export function createSchemaRegistry(config: Config['schemaRegistry'], options: { clientId?: string; timeoutMs?: number } = {}): SchemaRegistry {
+export function createSchemaRegistry(
+  config: Config['schemaRegistry'],
+  options: { clientId?: string; timeoutMs?: number } = {},
+): SchemaRegistry {
   const timeout = options.timeoutMs ?? 10_000;
   return new SchemaRegistry({
     host: config.url,
     clientId: options.clientId ?? 'festival-resolver',
     retry: { retries: 2, maxRetryTimeInSecs: 3 },
-    middlewares: [() => ({ prepareRequest: (next) => next().then((request) => request.enhance({ timeout })) })],
+    middlewares: [
+      () => ({ prepareRequest: (next) => next().then((request) => request.enhance({ timeout })) }),
+    ],
   });
 }
 
 // The library's HTTP layer reports a refused connection or a timeout as "status 400" with
 // the socket error as message: that is the registry being away, not a bad request.
-const networkFailure = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up|Timeout \(/;
+const networkFailure =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up|Timeout \(/;
 
 function httpStatus(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number') {
-    if (error.status === 400 && error instanceof Error && networkFailure.test(error.message)) return undefined;
+    if (error.status === 400 && error instanceof Error && networkFailure.test(error.message))
+      return undefined;
     return error.status;
   }
   return undefined;
@@ -72,25 +79,47 @@ function registrationError(subject: string, error: unknown): FestivalResolverErr
   const name = error instanceof Error ? error.name : '';
   if (name === 'ConfluentSchemaRegistryCompatibilityError') {
     // The library registers with BACKWARD and refuses a subject configured otherwise.
-    return new FestivalResolverError('SCHEMA_INCOMPATIBLE', `subject ${subject} has a compatibility level other than BACKWARD, which the service registers with; set it back with PUT /config/${subject} (${messageOf(error)})`, { cause: error });
+    return new FestivalResolverError(
+      'SCHEMA_INCOMPATIBLE',
+      `subject ${subject} has a compatibility level other than BACKWARD, which the service registers with; set it back with PUT /config/${subject} (${messageOf(error)})`,
+      { cause: error },
+    );
   }
   if (status === 409) {
-    return new FestivalResolverError('SCHEMA_INCOMPATIBLE', `schema registry refused the schema for subject ${subject}: it is not compatible with the registered versions (${messageOf(error)})`, { cause: error });
+    return new FestivalResolverError(
+      'SCHEMA_INCOMPATIBLE',
+      `schema registry refused the schema for subject ${subject}: it is not compatible with the registered versions (${messageOf(error)})`,
+      { cause: error },
+    );
   }
   if (status === 422 || name === 'ConfluentSchemaRegistryInvalidSchemaError') {
-    return new FestivalResolverError('SCHEMA_INCOMPATIBLE', `schema registry rejected the schema for subject ${subject} as invalid (${messageOf(error)})`, { cause: error });
+    return new FestivalResolverError(
+      'SCHEMA_INCOMPATIBLE',
+      `schema registry rejected the schema for subject ${subject} as invalid (${messageOf(error)})`,
+      { cause: error },
+    );
   }
   // Only the registry being away or unwell is worth retrying; anything else is a bug here.
   const retryable = isResponseError(error) && (status === undefined || status >= 500 || status === 429);
   const via = !isResponseError(error) ? '' : status === undefined ? ' (unreachable)' : ` (HTTP ${status})`;
-  return new FestivalResolverError('SCHEMA_REGISTRY_ERROR', `schema registry failed to register subject ${subject}${via}: ${messageOf(error)}`, { cause: error, retryable });
+  return new FestivalResolverError(
+    'SCHEMA_REGISTRY_ERROR',
+    `schema registry failed to register subject ${subject}${via}: ${messageOf(error)}`,
+    { cause: error, retryable },
+  );
 }
 
 /** Checks the Confluent header before the library sees the bytes (it would throw a RangeError). */
 export function readWireHeader(buffer: Buffer | null): { schemaId: number; body: Buffer } {
   if (buffer === null) throw new InvalidMessageError('message has no value (tombstone)');
-  if (buffer.length < wireHeaderLength + 1) throw new InvalidMessageError(`value is ${buffer.length} bytes, too short for the Confluent wire format (magic byte, 4-byte schema id, Avro body)`);
-  if (buffer[0] !== 0) throw new InvalidMessageError(`value does not start with the Confluent magic byte 0 (got ${buffer[0]}): not produced through the schema registry`);
+  if (buffer.length < wireHeaderLength + 1)
+    throw new InvalidMessageError(
+      `value is ${buffer.length} bytes, too short for the Confluent wire format (magic byte, 4-byte schema id, Avro body)`,
+    );
+  if (buffer[0] !== 0)
+    throw new InvalidMessageError(
+      `value does not start with the Confluent magic byte 0 (got ${buffer[0]}): not produced through the schema registry`,
+    );
   return { schemaId: buffer.readInt32BE(1), body: buffer.subarray(wireHeaderLength) };
 }
 
@@ -149,8 +178,14 @@ export class AvroCodec {
       return await this.registry.encode(schemaId, value);
     } catch (error) {
       if (isResponseError(error) && httpStatus(error) !== 404) throw this.registryError(schemaId, error);
-      const paths = typeof error === 'object' && error !== null && 'paths' in error && Array.isArray(error.paths) ? (error.paths as string[][]).map((p) => p.join('.')) : [];
-      throw new InvalidMessageError(`value does not match schema id ${schemaId}${paths.length > 0 ? ` at ${paths.join(', ')}` : ''}: ${messageOf(error)}`, { cause: error });
+      const paths =
+        typeof error === 'object' && error !== null && 'paths' in error && Array.isArray(error.paths)
+          ? (error.paths as string[][]).map((p) => p.join('.'))
+          : [];
+      throw new InvalidMessageError(
+        `value does not match schema id ${schemaId}${paths.length > 0 ? ` at ${paths.join(', ')}` : ''}: ${messageOf(error)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -165,15 +200,25 @@ export class AvroCodec {
       return (await this.registry.decode(buffer as Buffer, { AVRO: { readerSchema } })) as SchemaValues[N];
     } catch (error) {
       const status = httpStatus(error);
-      if (status === 404) throw new InvalidMessageError(`schema id ${schemaId} is not known to the schema registry`, { cause: error });
+      if (status === 404)
+        throw new InvalidMessageError(`schema id ${schemaId} is not known to the schema registry`, {
+          cause: error,
+        });
       if (isResponseError(error)) throw this.registryError(schemaId, error);
-      throw new InvalidMessageError(`value with schema id ${schemaId} does not decode as ${readerSchema.name}: ${messageOf(error)}`, { cause: error });
+      throw new InvalidMessageError(
+        `value with schema id ${schemaId} does not decode as ${readerSchema.name}: ${messageOf(error)}`,
+        { cause: error },
+      );
     }
   }
 
   private registryError(schemaId: number, error: unknown): FestivalResolverError {
     const status = httpStatus(error);
     const via = status === undefined ? 'unreachable' : `HTTP ${status}`;
-    return new FestivalResolverError('SCHEMA_REGISTRY_ERROR', `schema registry failed while fetching schema id ${schemaId} (${via}): ${messageOf(error)}`, { cause: error, retryable: status === undefined || status >= 500 || status === 429 });
+    return new FestivalResolverError(
+      'SCHEMA_REGISTRY_ERROR',
+      `schema registry failed while fetching schema id ${schemaId} (${via}): ${messageOf(error)}`,
+      { cause: error, retryable: status === undefined || status >= 500 || status === 429 },
+    );
   }
 }

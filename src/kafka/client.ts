@@ -18,7 +18,10 @@ const pinoLevel: Record<logLevel, 'error' | 'warn' | 'info' | 'debug'> = {
 export function kafkaLogCreator(logger: Logger): logCreator {
   return () =>
     ({ namespace, level, log }) => {
-      const { message, error, groupId, topic, broker, retryCount, retryTime } = log as Record<string, unknown>;
+      const { message, error, groupId, topic, broker, retryCount, retryTime } = log as Record<
+        string,
+        unknown
+      >;
       const fields: Record<string, unknown> = { kafkaNamespace: namespace };
       for (const [k, v] of Object.entries({ error, groupId, topic, broker, retryCount, retryTime })) {
         if (typeof v === 'string' || typeof v === 'number') fields[k] = v;
@@ -66,7 +69,14 @@ export function createKafka(config: Config['kafka'], options: KafkaClientOptions
     brokers: config.brokers,
     connectionTimeout: config.connectionTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
-    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 6, factor: 0.2, multiplier: 2, ...options.retry },
+    retry: {
+      initialRetryTime: 300,
+      maxRetryTime: 10_000,
+      retries: 6,
+      factor: 0.2,
+      multiplier: 2,
+      ...options.retry,
+    },
     logLevel: options.logLevel ?? kafkaLogLevel(options.logger.level),
     logCreator: kafkaLogCreator(logger),
   });

@@ -38,7 +38,11 @@ function toHeaders(headers: Record<string, string> | undefined): IHeaders | unde
 }
 
 /** Sends encoded messages to one topic with `acks: -1` (all in-sync replicas). */
-export async function sendEncoded(producer: Producer, topic: string, messages: readonly OutgoingMessage[]): Promise<RecordMetadata[]> {
+export async function sendEncoded(
+  producer: Producer,
+  topic: string,
+  messages: readonly OutgoingMessage[],
+): Promise<RecordMetadata[]> {
   if (messages.length === 0) return [];
   try {
     return await producer.send({
@@ -47,6 +51,10 @@ export async function sendEncoded(producer: Producer, topic: string, messages: r
       messages: messages.map((m) => ({ key: m.key, value: m.value, headers: toHeaders(m.headers) })),
     });
   } catch (error) {
-    throw new FestivalResolverError('KAFKA_UNAVAILABLE', `failed to produce ${messages.length} message(s) to ${topic}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new FestivalResolverError(
+      'KAFKA_UNAVAILABLE',
+      `failed to produce ${messages.length} message(s) to ${topic}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

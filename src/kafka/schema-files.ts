@@ -26,6 +26,7 @@ const schemasDir = fileURLToPath(new URL('../../schemas/', import.meta.url));
 export function loadSchema(name: SchemaName): RawRecordSchema {
   const path = `${schemasDir}${schemaFiles[name]}`;
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as RawRecordSchema;
-  if (parsed.type !== 'record' || !Array.isArray(parsed.fields)) throw new Error(`${path} is not an Avro record schema`);
+  if (parsed.type !== 'record' || !Array.isArray(parsed.fields))
+    throw new Error(`${path} is not an Avro record schema`);
   return parsed;
 }

@@ -23,7 +23,11 @@ export function serviceTopics(config: Config['kafka']): TopicSpec[] {
     { topic: resolved, numPartitions: n },
     { topic: stub, numPartitions: n },
     { topic: retry, numPartitions: n },
-    { topic: dlq, numPartitions: n, configEntries: [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }] },
+    {
+      topic: dlq,
+      numPartitions: n,
+      configEntries: [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }],
+    },
   ];
 }
 
@@ -32,18 +36,30 @@ export function serviceTopics(config: Config['kafka']): TopicSpec[] {
  * partition count is not changed: that would move keys between partitions). Idempotent.
  * Returns the names it created.
  */
-export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], logger: Logger): Promise<string[]> {
+export async function ensureTopics(
+  kafka: Kafka,
+  specs: readonly TopicSpec[],
+  logger: Logger,
+): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing: ITopicConfig[] = specs
       .filter((s) => !existing.has(s.topic))
-      .map((s) => ({ topic: s.topic, numPartitions: s.numPartitions, replicationFactor: -1, configEntries: s.configEntries }));
+      .map((s) => ({
+        topic: s.topic,
+        numPartitions: s.numPartitions,
+        replicationFactor: -1,
+        configEntries: s.configEntries,
+      }));
     if (missing.length === 0) return [];
     // createTopics resolves false when another instance created them first: still fine.
     await admin.createTopics({ topics: missing, waitForLeaders: false });
-    await waitForTopicLeaders(admin, missing.map((t) => t.topic));
+    await waitForTopicLeaders(
+      admin,
+      missing.map((t) => t.topic),
+    );
     const created = missing.map((t) => t.topic);
     logger.info({ topics: created }, 'created topics');
     return created;
@@ -62,18 +78,30 @@ function isTransientMetadataError(error: unknown): boolean {
  * gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers for a moment after
  * creating several topics at once; we treat it as "not yet".
  */
-export async function waitForTopicLeaders(admin: Admin, topics: readonly string[], timeoutMs = 15_000): Promise<void> {
+export async function waitForTopicLeaders(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
       const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...topics] });
-      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (
+        meta.length === topics.length &&
+        meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
     } catch (error) {
       if (!isTransientMetadataError(error)) throw error;
       last = error;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new FestivalResolverError('KAFKA_UNAVAILABLE', `topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`, { cause: last });
+  throw new FestivalResolverError(
+    'KAFKA_UNAVAILABLE',
+    `topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`,
+    { cause: last },
+  );
 }

@@ -27,8 +27,12 @@ export interface ResolverMetrics {
   parkedNominations: Gauge<'source'>;
 }
 
-export function createMetrics(registry: Registry, options: { defaultMetrics?: boolean } = {}): ResolverMetrics {
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'festival_resolver_process_' });
+export function createMetrics(
+  registry: Registry,
+  options: { defaultMetrics?: boolean } = {},
+): ResolverMetrics {
+  if (options.defaultMetrics ?? true)
+    collectDefaultMetrics({ register: registry, prefix: 'festival_resolver_process_' });
   const registers = [registry];
   const metrics: ResolverMetrics = {
     registry,

@@ -54,14 +54,21 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   const binary = options.binary ?? 'prometheus';
   const child: ChildProcess = spawn(
     binary,
-    [`--config.file=${configFile}`, `--storage.tsdb.path=${join(options.dataDir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${options.port}`, '--log.level=warn'],
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(options.dataDir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${options.port}`,
+      '--log.level=warn',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-3000)));
   const failed = new Promise<Error>((resolveFailure) => {
     child.once('error', (err) => resolveFailure(err));
-    child.once('exit', (code) => resolveFailure(new Error(`prometheus exited with code ${code}: ${stderr.trim()}`)));
+    child.once('exit', (code) =>
+      resolveFailure(new Error(`prometheus exited with code ${code}: ${stderr.trim()}`)),
+    );
   });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -73,18 +80,25 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   };
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   for (;;) {
-    const early = await Promise.race([failed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 250))]);
+    const early = await Promise.race([
+      failed,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 250)),
+    ]);
     if (early !== undefined) {
       const missing = (early as NodeJS.ErrnoException).code === 'ENOENT';
       throw new StackUnavailableError(
-        missing ? `prometheus is not installed (${binary} not found): apt-get install prometheus` : `prometheus did not start: ${early.message}`,
+        missing
+          ? `prometheus is not installed (${binary} not found): apt-get install prometheus`
+          : `prometheus did not start: ${early.message}`,
         { cause: early },
       );
     }
     if (await ready(url)) return { url, stop };
     if (Date.now() > deadline) {
       await stop();
-      throw new StackUnavailableError(`prometheus did not become ready on ${url} within ${options.startTimeoutMs ?? 30_000} ms: ${stderr.trim()}`);
+      throw new StackUnavailableError(
+        `prometheus did not become ready on ${url} within ${options.startTimeoutMs ?? 30_000} ms: ${stderr.trim()}`,
+      );
     }
   }
 }

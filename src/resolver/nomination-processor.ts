@@ -23,7 +23,9 @@ export type ProcessResult = Disposition;
 /** Publishes the output events; resolves once Kafka has acknowledged them. */
 export interface ProcessorDeps {
   /** Decodes and validates the bytes; what can never be processed comes back with its reason. */
-  readNomination(value: Buffer | null): Promise<{ ok: true; nomination: Nomination } | { ok: false; disposition: Disposition }>;
+  readNomination(
+    value: Buffer | null,
+  ): Promise<{ ok: true; nomination: Nomination } | { ok: false; disposition: Disposition }>;
   chain: ResolutionChain;
   store: ResolutionStore;
   events: EventPublisher;
@@ -88,33 +90,74 @@ export class NominationProcessor {
       fallThroughTransient: horizonPassed && policy === 'fall_through',
     });
     this.countSkips(result);
-    if (result.kind === 'retry' || result.kind === 'auth_failed') await this.deps.store.recordAttempts(nomination, result.steps);
+    if (result.kind === 'retry' || result.kind === 'auth_failed')
+      await this.deps.store.recordAttempts(nomination, result.steps);
     switch (result.kind) {
       case 'retry': {
         const tierAttempts = { ...context.tierAttempts };
         if (result.counter !== null) tierAttempts[result.counter] = (tierAttempts[result.counter] ?? 0) + 1;
-        const log = { nominationId: nomination.nominationId, source: result.source, reason: result.reason, tierAttempts, sinceMs: now - since };
+        const log = {
+          nominationId: nomination.nominationId,
+          source: result.source,
+          reason: result.reason,
+          tierAttempts,
+          sinceMs: now - since,
+        };
         if (horizonPassed && policy === 'dead_letter') {
           this.log.warn(log, 'transient failures outlived the retry horizon: nomination dead-lettered');
-          return { kind: 'dead_letter', reason: `retries exhausted after ${Math.round((now - since) / 1000)} s: ${result.source}: ${result.reason}`, code: 'RETRIES_EXHAUSTED' };
+          return {
+            kind: 'dead_letter',
+            reason: `retries exhausted after ${Math.round((now - since) / 1000)} s: ${result.source}: ${result.reason}`,
+            code: 'RETRIES_EXHAUSTED',
+          };
         }
         if (horizonPassed && this.deps.parking !== undefined) {
-          await this.deps.parking.park({ nominationId: nomination.nominationId, source: result.source, reason: result.reason, since: new Date(since), parkedAt: new Date(now), tierAttempts, key: context.key ?? null, value });
+          await this.deps.parking.park({
+            nominationId: nomination.nominationId,
+            source: result.source,
+            reason: result.reason,
+            since: new Date(since),
+            parkedAt: new Date(now),
+            tierAttempts,
+            key: context.key ?? null,
+            value,
+          });
           this.deps.metrics?.parked.inc({ source: result.source });
           this.deps.metrics?.messagesProcessed.inc({ outcome: 'parked' });
-          this.log.warn(log, 'transient failures outlived the retry horizon: nomination parked until the source is healthy');
+          this.log.warn(
+            log,
+            'transient failures outlived the retry horizon: nomination parked until the source is healthy',
+          );
           return { kind: 'done' };
         }
-        const delayMs = result.counter === null ? (result.waitMs ?? this.deps.retry.baseDelayMs) : backoffDelayMs(tierAttempts[result.counter] ?? 1, this.deps.retry, result.waitMs === undefined ? {} : { minimumMs: result.waitMs });
+        const delayMs =
+          result.counter === null
+            ? (result.waitMs ?? this.deps.retry.baseDelayMs)
+            : backoffDelayMs(
+                tierAttempts[result.counter] ?? 1,
+                this.deps.retry,
+                result.waitMs === undefined ? {} : { minimumMs: result.waitMs },
+              );
         this.log.warn({ ...log, delayMs }, 'transient failure: nomination goes to the retry topic');
-        return { kind: 'retry', reason: result.reason, delayMs, source: result.source, code: result.counter === null ? 'circuit_open' : 'upstream_transient', since, tierAttempts };
+        return {
+          kind: 'retry',
+          reason: result.reason,
+          delayMs,
+          source: result.source,
+          code: result.counter === null ? 'circuit_open' : 'upstream_transient',
+          since,
+          tierAttempts,
+        };
       }
       case 'auth_failed': {
         const variable = this.deps.keyVariables?.[result.source] ?? `the ${result.source} key variable`;
         const reason = `${result.source} rejected the API key (${result.reason}); fix ${variable} and restart`;
         this.deps.metrics?.upstreamAuthFailures.inc({ source: result.source });
         this.deps.health?.setProblem(`source:${result.source}`, reason);
-        this.log.error({ source: result.source, variable, nominationId: nomination.nominationId }, 'upstream auth failure: consumption paused');
+        this.log.error(
+          { source: result.source, variable, nominationId: nomination.nominationId },
+          'upstream auth failure: consumption paused',
+        );
         return { kind: 'pause', reason };
       }
       case 'resolved':
@@ -123,16 +166,32 @@ export class NominationProcessor {
     }
   }
 
-  private async persist(nomination: Nomination, result: Extract<ChainResult, { kind: 'resolved' | 'stub' }>, context: MessageContext): Promise<ProcessResult> {
+  private async persist(
+    nomination: Nomination,
+    result: Extract<ChainResult, { kind: 'resolved' | 'stub' }>,
+    context: MessageContext,
+  ): Promise<ProcessResult> {
     const now = this.deps.now?.() ?? new Date();
     const resolvedImdbId = result.kind === 'resolved' ? result.movie.externalIds.imdbId : undefined;
-    const movieKey = filmKey({ imdbId: nomination.film.imdbId ?? resolvedImdbId ?? null, title: nomination.film.title, year: nomination.film.year });
+    const movieKey = filmKey({
+      imdbId: nomination.film.imdbId ?? resolvedImdbId ?? null,
+      title: nomination.film.title,
+      year: nomination.film.year,
+    });
     const stored = await this.deps.store.save(
       {
         nomination,
         movieKey,
         ...(result.kind === 'resolved'
-          ? { resolved: { source: result.source, importType: result.importType, movie: result.movie, confidence: result.confidence, strategy: result.strategy } }
+          ? {
+              resolved: {
+                source: result.source,
+                importType: result.importType,
+                movie: result.movie,
+                confidence: result.confidence,
+                strategy: result.strategy,
+              },
+            }
           : {}),
         ...(result.kind === 'stub' ? { review: result.review } : {}),
         steps: result.steps,
@@ -143,13 +202,31 @@ export class NominationProcessor {
     if (stored.needsEvent) await this.publish(nomination, stored, result, now);
 
     const tier = result.kind === 'resolved' ? result.source : 'stub';
-    this.deps.metrics?.resolutions.inc({ import_type: stored.document.importType, tier, festival: nomination.festival });
+    this.deps.metrics?.resolutions.inc({
+      import_type: stored.document.importType,
+      tier,
+      festival: nomination.festival,
+    });
     this.deps.metrics?.messagesProcessed.inc({ outcome: result.kind });
-    this.log.info({ nominationId: nomination.nominationId, movieKey, importType: stored.document.importType, tier, created: stored.created }, 'nomination recorded');
+    this.log.info(
+      {
+        nominationId: nomination.nominationId,
+        movieKey,
+        importType: stored.document.importType,
+        tier,
+        created: stored.created,
+      },
+      'nomination recorded',
+    );
     return { kind: 'done' };
   }
 
-  private async publish(nomination: Nomination, stored: MovieWriteResult, result: ChainResult, now: Date): Promise<void> {
+  private async publish(
+    nomination: Nomination,
+    stored: MovieWriteResult,
+    result: ChainResult,
+    now: Date,
+  ): Promise<void> {
     const doc = stored.document;
     if (doc.importType === 'stub') {
       await this.deps.events.stub(doc.key, {
@@ -158,20 +235,35 @@ export class NominationProcessor {
         title: doc.title,
         year: doc.year ?? null,
         reason: result.kind === 'stub' ? result.review.reason : 'all_sources_failed',
-        sourcesTried: [...new Set(result.steps.filter((s) => s.attempts.length > 0 || s.fromCache).map((s) => s.source))],
+        sourcesTried: [
+          ...new Set(result.steps.filter((s) => s.attempts.length > 0 || s.fromCache).map((s) => s.source)),
+        ],
         nominationIds: stored.nominationIds,
         festival: nomination.festival,
         createdAt: now.getTime(),
       });
     } else {
-      await this.deps.events.resolved(doc.key, movieResolvedEvent(doc, { nominationIds: stored.nominationIds, festival: nomination.festival, at: now, upgradedFromStub: false }));
+      await this.deps.events.resolved(
+        doc.key,
+        movieResolvedEvent(doc, {
+          nominationIds: stored.nominationIds,
+          festival: nomination.festival,
+          at: now,
+          upgradedFromStub: false,
+        }),
+      );
     }
     await this.deps.store.markEventPublished(doc.key, announcedState(doc));
   }
 
   private countSkips(result: ChainResult): void {
     for (const step of result.steps) {
-      const reason = step.result === 'skipped' ? step.reasonForFallback : step.result === 'disabled' || step.result === 'critical_only' || step.result === 'not_configured' ? step.result : undefined;
+      const reason =
+        step.result === 'skipped'
+          ? step.reasonForFallback
+          : step.result === 'disabled' || step.result === 'critical_only' || step.result === 'not_configured'
+            ? step.result
+            : undefined;
       if (reason) this.deps.metrics?.tierSkipped.inc({ source: step.source, reason });
     }
   }

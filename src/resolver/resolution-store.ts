@@ -8,7 +8,13 @@ export interface ResolutionRecord {
   nomination: Nomination;
   movieKey: string;
   /** The resolved film, absent for a stub. */
-  resolved?: { source: SourceName; importType: 'full' | 'minimal'; movie: NormalizedMovie; confidence: number; strategy: string };
+  resolved?: {
+    source: SourceName;
+    importType: 'full' | 'minimal';
+    movie: NormalizedMovie;
+    confidence: number;
+    strategy: string;
+  };
   review?: { reason: ReviewReason; candidates: CandidateSummary[] };
   steps: TierStep[];
   /** Where this message came from, so replays of it write the same attempt ids. */

@@ -19,7 +19,15 @@ export interface Housekeeping {
 const paidSources: SourceName[] = ['omdb', 'imdb'];
 const reviewReasons: ReviewReason[] = ['low_confidence', 'ambiguous', 'all_sources_failed', 'stale_stub'];
 
-export function startHousekeeping(deps: { db: Db; ledger: SpendLedger; store: MongoResolutionStore; metrics: ResolverMetrics; config: Config; logger: Logger; intervalMs?: number }): Housekeeping {
+export function startHousekeeping(deps: {
+  db: Db;
+  ledger: SpendLedger;
+  store: MongoResolutionStore;
+  metrics: ResolverMetrics;
+  config: Config;
+  logger: Logger;
+  intervalMs?: number;
+}): Housekeeping {
   const { db, ledger, store, metrics, config } = deps;
   const log = deps.logger.child({ component: 'housekeeping' });
   const cache = new LookupCache(db, config.cache);
@@ -43,7 +51,8 @@ export function startHousekeeping(deps: { db: Db; ledger: SpendLedger; store: Mo
     lastSlowJobs = now;
     const purged = await cache.purgeExpired();
     const escalated = await store.review.escalateStaleStubs(new Date(now), config.review.stubEscalationDays);
-    if (purged > 0 || escalated > 0) log.info({ purged, escalated }, 'expired cache entries purged, stale stubs escalated');
+    if (purged > 0 || escalated > 0)
+      log.info({ purged, escalated }, 'expired cache entries purged, stale stubs escalated');
   }
 
   const runOnce = (): Promise<void> => {

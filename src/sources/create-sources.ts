@@ -18,11 +18,15 @@ export type Sources = Record<SourceName, MovieSource>;
 export function createSources(
   config: Config,
   logger: Logger,
-  options: { retry?: boolean | Partial<RetryOptions>; beforeRequest?: (source: SourceName) => Promise<void> } = {},
+  options: {
+    retry?: boolean | Partial<RetryOptions>;
+    beforeRequest?: (source: SourceName) => Promise<void>;
+  } = {},
 ): Sources {
   const s = config.sources;
   const { beforeRequest } = options;
-  const gate = (source: SourceName) => (beforeRequest === undefined ? {} : { beforeRequest: () => beforeRequest(source) });
+  const gate = (source: SourceName) =>
+    beforeRequest === undefined ? {} : { beforeRequest: () => beforeRequest(source) };
   const thresholds = { accept: config.chain.acceptThreshold, review: config.chain.reviewThreshold };
   const priority = (name: SourceName): number => {
     const i = config.chain.order.indexOf(name);

@@ -35,7 +35,11 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
       try {
         await beforeRequest();
       } catch (error) {
-        throw new AxiosError(error instanceof Error ? error.message : 'no request slot', 'ERATELIMIT', config);
+        throw new AxiosError(
+          error instanceof Error ? error.message : 'no request slot',
+          'ERATELIMIT',
+          config,
+        );
       }
       return config;
     });

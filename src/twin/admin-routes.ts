@@ -16,7 +16,15 @@ export interface TwinControl {
 /** Options as the admin endpoint shows them: which keys are accepted is nobody's business. */
 function redacted(options: TwinOptions): unknown {
   const hidden = (list: string[]) => list.map(() => '***');
-  return { ...options, keys: { tmdbTokens: hidden(options.keys.tmdbTokens), tmdbApiKeys: hidden(options.keys.tmdbApiKeys), omdbKeys: hidden(options.keys.omdbKeys), zyteKeys: hidden(options.keys.zyteKeys) } };
+  return {
+    ...options,
+    keys: {
+      tmdbTokens: hidden(options.keys.tmdbTokens),
+      tmdbApiKeys: hidden(options.keys.tmdbApiKeys),
+      omdbKeys: hidden(options.keys.omdbKeys),
+      zyteKeys: hidden(options.keys.zyteKeys),
+    },
+  };
 }
 
 function parseJson(body: string): unknown {
@@ -46,7 +54,8 @@ export function handleAdmin(req: TwinRequest, twin: TwinControl): Reply {
         return json(200, redacted(twin.currentOptions()));
       case 'PUT /_twin/options': {
         const patch = parseJson(req.body);
-        if (typeof patch !== 'object' || patch === null) return json(400, { error: 'expected a JSON object' });
+        if (typeof patch !== 'object' || patch === null)
+          return json(400, { error: 'expected a JSON object' });
         return json(200, redacted(twin.setOptions(patch)));
       }
       case 'PUT /_twin/world': {
@@ -58,7 +67,12 @@ export function handleAdmin(req: TwinRequest, twin: TwinControl): Reply {
         return json(404, { error: `unknown admin route ${route}` });
     }
   } catch (error) {
-    const message = error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof z.ZodError
+        ? z.prettifyError(error)
+        : error instanceof Error
+          ? error.message
+          : String(error);
     return json(400, { error: message });
   }
 }

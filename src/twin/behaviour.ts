@@ -46,7 +46,9 @@ export class ServiceGate {
       this.windowCount += 1;
       if (this.windowCount > b.rateLimit.requests) {
         const seconds = Math.max(1, Math.ceil((this.windowStart + b.rateLimit.windowMs - t) / 1000));
-        const send = b.rateLimit.retryAfter === 'always' || (b.rateLimit.retryAfter === 'sometimes' && this.random() < 0.5);
+        const send =
+          b.rateLimit.retryAfter === 'always' ||
+          (b.rateLimit.retryAfter === 'sometimes' && this.random() < 0.5);
         return { kind: 'rate-limited', retryAfterSeconds: send ? seconds : null };
       }
     }

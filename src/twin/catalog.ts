@@ -43,7 +43,11 @@ export class Catalog {
       this.byImdb.set(film.imdbId, film);
       this.byTmdb.set(film.tmdbId, film);
       if (film.tmdb.present) {
-        const titles = [film.tmdb.title, film.tmdb.originalTitle, ...film.tmdb.alternativeTitles.map((t) => t.title)];
+        const titles = [
+          film.tmdb.title,
+          film.tmdb.originalTitle,
+          ...film.tmdb.alternativeTitles.map((t) => t.title),
+        ];
         this.tmdbTitles.push({ film, titles: titles.map(words) });
       }
     }
@@ -78,11 +82,20 @@ export class Catalog {
     for (const { film, titles } of this.tmdbTitles) {
       const match = titles.some((t) => head.every((w) => t.includes(w)) && t.some((w) => w.startsWith(last)));
       if (!match) continue;
-      if (filters.primaryReleaseYear !== undefined && film.tmdb.releaseDate.slice(0, 4) !== String(filters.primaryReleaseYear)) continue;
+      if (
+        filters.primaryReleaseYear !== undefined &&
+        film.tmdb.releaseDate.slice(0, 4) !== String(filters.primaryReleaseYear)
+      )
+        continue;
       if (filters.year !== undefined && !releaseYears(film).includes(filters.year)) continue;
       hits.push({ film, exact: titles.some((t) => t.join(' ') === joined) });
     }
-    hits.sort((a, b) => Number(b.exact) - Number(a.exact) || popularity(b.film) - popularity(a.film) || a.film.tmdbId - b.film.tmdbId);
+    hits.sort(
+      (a, b) =>
+        Number(b.exact) - Number(a.exact) ||
+        popularity(b.film) - popularity(a.film) ||
+        a.film.tmdbId - b.film.tmdbId,
+    );
     return hits.map((h) => h.film);
   }
 
@@ -96,7 +109,10 @@ export class Catalog {
     const wanted = words(title).join(' ');
     if (!wanted) return undefined;
     const hits = this.world.films.filter(
-      (f) => f.omdb.present && (year === undefined || f.releaseYear === year) && (words(f.title).join(' ') === wanted || words(f.originalTitle).join(' ') === wanted),
+      (f) =>
+        f.omdb.present &&
+        (year === undefined || f.releaseYear === year) &&
+        (words(f.title).join(' ') === wanted || words(f.originalTitle).join(' ') === wanted),
     );
     hits.sort((a, b) => popularity(b) - popularity(a));
     return hits[0];

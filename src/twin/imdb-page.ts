@@ -14,7 +14,12 @@ import type { WorldFilm } from './world.js';
 export const imdbTitleUrl = /^https:\/\/www\.imdb\.com\/title\/(tt\d{7,10})\/?$/;
 
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /** JSON inside <script> must never contain "</script>". */
@@ -67,7 +72,14 @@ function jsonLd(film: WorldFilm): Record<string, unknown> {
     ld.image = `https://m.media-amazon.com/images/M/${film.imdbId}twin._V1_.jpg`;
     if (film.plot) ld.description = escapeHtml(film.plot);
   }
-  if (film.rating) ld.aggregateRating = { '@type': 'AggregateRating', ratingCount: film.rating.votes, bestRating: 10, worstRating: 1, ratingValue: film.rating.value };
+  if (film.rating)
+    ld.aggregateRating = {
+      '@type': 'AggregateRating',
+      ratingCount: film.rating.votes,
+      bestRating: 10,
+      worstRating: 1,
+      ratingValue: film.rating.value,
+    };
   ld.genre = film.genres.slice(0, 3);
   ld.keywords = film.genres.map((g) => g.toLowerCase()).join(',') || 'film';
   if (developing) return ld;
@@ -89,34 +101,64 @@ function nameCredit(name: string): Record<string, unknown> {
 }
 
 function castEdge(name: string): Record<string, unknown> {
-  return { node: { name: { id: personId(name), nameText: { text: name }, primaryImage: null }, attributes: null, characters: [{ name: 'Self' }], episodeCredits: { total: 0, yearRange: null } } };
+  return {
+    node: {
+      name: { id: personId(name), nameText: { text: name }, primaryImage: null },
+      attributes: null,
+      characters: [{ name: 'Self' }],
+      episodeCredits: { total: 0, yearRange: null },
+    },
+  };
 }
 
 function titleTypeOf(): Record<string, unknown> {
-  return { text: 'Movie', id: 'movie', isSeries: false, isEpisode: false, categories: [{ value: 'movie' }], canHaveEpisodes: false };
+  return {
+    text: 'Movie',
+    id: 'movie',
+    isSeries: false,
+    isEpisode: false,
+    categories: [{ value: 'movie' }],
+    canHaveEpisodes: false,
+  };
 }
 
 function image(film: WorldFilm): Record<string, unknown> {
-  return { id: `rm${String(hashString(film.imdbId) % 10_000_000_000).padStart(10, '0')}`, width: 1000, height: 1500, url: `https://m.media-amazon.com/images/M/${film.imdbId}twin._V1_.jpg`, caption: { plainText: `${film.title} (${film.releaseYear})` } };
+  return {
+    id: `rm${String(hashString(film.imdbId) % 10_000_000_000).padStart(10, '0')}`,
+    width: 1000,
+    height: 1500,
+    url: `https://m.media-amazon.com/images/M/${film.imdbId}twin._V1_.jpg`,
+    caption: { plainText: `${film.title} (${film.releaseYear})` },
+  };
 }
 
 /** `__NEXT_DATA__` with the shapes of the recorded pages where a scraper reads them. */
 function nextData(film: WorldFilm): Record<string, unknown> {
   const developing = inDevelopment(film);
   const date = developing ? null : imdbReleaseDate(film);
-  const akas = [...new Set(film.tmdb.alternativeTitles.map((t) => t.title))].filter((t) => t !== film.title && t !== film.originalTitle);
+  const akas = [...new Set(film.tmdb.alternativeTitles.map((t) => t.title))].filter(
+    (t) => t !== film.title && t !== film.originalTitle,
+  );
   const released = film.rating !== null;
-  const stage = developing ? { id: 'in_development', text: 'In Development' } : released ? { id: 'released', text: 'Released' } : { id: 'post_production', text: 'Post-production' };
+  const stage = developing
+    ? { id: 'in_development', text: 'In Development' }
+    : released
+      ? { id: 'released', text: 'Released' }
+      : { id: 'post_production', text: 'Post-production' };
   const runtime = !developing && film.runtimeMinutes ? { seconds: film.runtimeMinutes * 60 } : null;
   const directors = developing ? [] : film.directors;
   const cast = developing ? [] : film.cast;
   const releaseYear = developing ? null : { year: film.releaseYear, endYear: null };
-  const releaseDay = date ? { day: Number(date.slice(8, 10)), month: Number(date.slice(5, 7)), year: Number(date.slice(0, 4)) } : null;
+  const releaseDay = date
+    ? { day: Number(date.slice(8, 10)), month: Number(date.slice(5, 7)), year: Number(date.slice(0, 4)) }
+    : null;
   const aboveTheFoldData = {
     id: film.imdbId,
     productionStatus: {
       currentProductionStage: stage,
-      productionStatusHistory: developing ? null : [{ status: { id: 'pre_production', text: 'Pre-production' } }, { status: stage }],
+      productionStatusHistory: developing
+        ? null
+        : [{ status: { id: 'pre_production', text: 'Pre-production' } }, { status: stage }],
       restriction: developing ? { restrictionReason: ['PRO_IN_DEV_TITLE'], unrestrictedTotal: 1 } : null,
     },
     titleType: titleTypeOf(),
@@ -124,11 +166,21 @@ function nextData(film: WorldFilm): Record<string, unknown> {
     originalTitleText: { text: film.originalTitle },
     releaseYear,
     releaseDate: releaseDay,
-    runtime: runtime ? { ...runtime, displayableProperty: { value: { plainText: `${Math.floor(runtime.seconds / 3600)}h ${(runtime.seconds / 60) % 60}m` } } } : null,
+    runtime: runtime
+      ? {
+          ...runtime,
+          displayableProperty: {
+            value: { plainText: `${Math.floor(runtime.seconds / 3600)}h ${(runtime.seconds / 60) % 60}m` },
+          },
+        }
+      : null,
     ratingsSummary: { aggregateRating: film.rating?.value ?? null, voteCount: film.rating?.votes ?? 0 },
     primaryImage: developing ? null : image(film),
     genres: { genres: film.genres.map((g) => ({ text: g, id: g })) },
-    plot: { plotText: !developing && film.plot ? { plainText: film.plot } : null, language: !developing && film.plot ? { id: 'en-US' } : null },
+    plot: {
+      plotText: !developing && film.plot ? { plainText: film.plot } : null,
+      language: !developing && film.plot ? { id: 'en-US' } : null,
+    },
     directorsPageTitle: [{ credits: directors.map(shortCredit) }],
     countriesOfOrigin: { countries: film.countries.slice(0, 1).map((c) => ({ id: c })) },
     castPageTitle: { edges: cast.slice(0, 4).map((n) => ({ node: shortCredit(n) })) },
@@ -139,16 +191,43 @@ function nextData(film: WorldFilm): Record<string, unknown> {
     titleText: { text: film.title },
     originalTitleText: { text: film.originalTitle },
     releaseYear: releaseYear ? { year: releaseYear.year } : null,
-    releaseDate: releaseDay ? { ...releaseDay, country: { id: film.countries[0] ?? 'US', text: countryName(film.countries[0] ?? 'US') } } : null,
+    releaseDate: releaseDay
+      ? {
+          ...releaseDay,
+          country: { id: film.countries[0] ?? 'US', text: countryName(film.countries[0] ?? 'US') },
+        }
+      : null,
     akas: { edges: akas.map((text) => ({ node: { text } })) },
     // The category and its total stay when the credits are withheld (in development).
-    directors: film.directors.length > 0 || developing ? [{ totalCredits: Math.max(1, film.directors.length), category: { text: film.directors.length > 1 || developing ? 'Directors' : 'Director' }, credits: directors.map(nameCredit) }] : [],
+    directors:
+      film.directors.length > 0 || developing
+        ? [
+            {
+              totalCredits: Math.max(1, film.directors.length),
+              category: { text: film.directors.length > 1 || developing ? 'Directors' : 'Director' },
+              credits: directors.map(nameCredit),
+            },
+          ]
+        : [],
     cast: { edges: cast.map(castEdge) },
     countriesOfOrigin: { countries: film.countries.map((c) => ({ id: c, text: countryName(c) })) },
-    spokenLanguages: developing || film.languages.length === 0 ? null : { spokenLanguages: film.languages.map((l) => ({ id: l, text: languageName(l) })) },
+    spokenLanguages:
+      developing || film.languages.length === 0
+        ? null
+        : { spokenLanguages: film.languages.map((l) => ({ id: l, text: languageName(l) })) },
     runtime,
   };
-  return { props: { pageProps: { tconst: film.imdbId, aboveTheFoldData, mainColumnData, urqlState: null, fetchState: null }, __N_SSP: true }, page: '/title/[tconst]', query: { tconst: film.imdbId }, buildId: 'twin', isFallback: false, gssp: true };
+  return {
+    props: {
+      pageProps: { tconst: film.imdbId, aboveTheFoldData, mainColumnData, urqlState: null, fetchState: null },
+      __N_SSP: true,
+    },
+    page: '/title/[tconst]',
+    query: { tconst: film.imdbId },
+    buildId: 'twin',
+    isFallback: false,
+    gssp: true,
+  };
 }
 
 /** The title page of a film IMDb has. */
@@ -156,13 +235,17 @@ export function renderTitlePage(film: WorldFilm): string {
   const title = escapeHtml(film.title);
   return [
     '<!DOCTYPE html><html lang="en-US" xmlns:og="http://opengraphprotocol.org/schema/"><head><meta charset="utf-8"/>',
-    inDevelopment(film) ? `<title>${title} - IMDb</title>` : `<title>${title} (${film.releaseYear}) - IMDb</title>`,
+    inDevelopment(film)
+      ? `<title>${title} - IMDb</title>`
+      : `<title>${title} (${film.releaseYear}) - IMDb</title>`,
     `<meta property="og:title" content="${title} (${film.releaseYear}) ⭐ ${film.rating ? film.rating.value.toFixed(1) : ''} | ${escapeHtml(film.genres.join(', '))}"/>`,
     `<meta name="description" content="${escapeHtml(film.plot)}"/>`,
     `<script type="application/ld+json">${scriptJson(jsonLd(film))}</script>`,
     '</head><body id="styleguide-v2"><div id="__next"><main role="main">',
     `<h1 textlength="${film.title.length}" data-testid="hero__pageTitle"><span class="hero__primary-text" data-testid="hero__primary-text">${title}</span></h1>`,
-    film.originalTitle !== film.title ? `<div class="sc-original-title">Original title: ${escapeHtml(film.originalTitle)}</div>` : '',
+    film.originalTitle !== film.title
+      ? `<div class="sc-original-title">Original title: ${escapeHtml(film.originalTitle)}</div>`
+      : '',
     `<span role="presentation" data-testid="plot-xl">${escapeHtml(film.plot)}</span>`,
     '</main></div>',
     `<script id="__NEXT_DATA__" type="application/json">${scriptJson(nextData(film))}</script>`,
@@ -177,7 +260,7 @@ export function renderChallengePage(): string {
     '<script type="text/javascript">window.awsWafCookieDomainList = [];window.gokuProps = {"key":"twin","iv":"twin","context":"twin"};</script>',
     '<script src="https://ab1c2d3e4f5a.edge.sdk.awswaf.com/ab1c2d3e4f5a/challenge.js"></script>',
     '</head><body><div id="challenge-container"></div>',
-    '<noscript><h1>JavaScript is disabled</h1>In order to continue, we need to verify that you\'re not a robot. This requires JavaScript.</noscript>',
+    "<noscript><h1>JavaScript is disabled</h1>In order to continue, we need to verify that you're not a robot. This requires JavaScript.</noscript>",
     '<script>AwsWafIntegration.checkForceRefresh().then((f)=>{if(f){location.reload(true)}else{AwsWafIntegration.getToken().then(()=>{location.reload(true)})}});</script>',
     '</body></html>',
   ].join('\n');

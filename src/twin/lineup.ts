@@ -18,7 +18,9 @@ export function defaultLineupPath(): string {
 
 /** The lineup's films that carry an IMDb ID (the world's answer key needs one). */
 export function parseLineup(csvText: string): TwinLineupFilm[] {
-  return parseLineupCsv(csvText).flatMap(({ editionYear, imdbId, ...film }) => (imdbId === null ? [] : [{ ...film, festivalYear: editionYear, imdbId }]));
+  return parseLineupCsv(csvText).flatMap(({ editionYear, imdbId, ...film }) =>
+    imdbId === null ? [] : [{ ...film, festivalYear: editionYear, imdbId }],
+  );
 }
 
 export function readLineup(path = defaultLineupPath()): TwinLineupFilm[] {

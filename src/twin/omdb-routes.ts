@@ -1,6 +1,13 @@
 import { imdbReleaseDate } from './catalog.js';
 import { countryName, languageName } from './display-names.js';
-import { json, type Failure, type Reply, type RouteContext, type ServiceRoutes, type TwinRequest } from './reply.js';
+import {
+  json,
+  type Failure,
+  type Reply,
+  type RouteContext,
+  type ServiceRoutes,
+  type TwinRequest,
+} from './reply.js';
 import type { WorldFilm } from './world.js';
 
 /**
@@ -61,10 +68,16 @@ function movieBody(film: WorldFilm, plot: string | null): Record<string, unknown
   };
 }
 
-const omdbError = (status: number, message: string): Reply => json(status, { Response: 'False', Error: message });
+const omdbError = (status: number, message: string): Reply =>
+  json(status, { Response: 'False', Error: message });
 
 function html(status: number, title: string, headers?: Record<string, string>): Reply {
-  return { status, contentType: 'text/html; charset=UTF-8', body: `<html><head><title>${status} ${title}</title></head><body><h1>${title}</h1></body></html>`, ...(headers ? { headers } : {}) };
+  return {
+    status,
+    contentType: 'text/html; charset=UTF-8',
+    body: `<html><head><title>${status} ${title}</title></head><body><h1>${title}</h1></body></html>`,
+    ...(headers ? { headers } : {}),
+  };
 }
 
 /** OMDb counts a key's requests per UTC day; the twin does the same against options.omdb.dailyQuota. */
@@ -117,7 +130,13 @@ export const omdbRoutes: ServiceRoutes = {
       case 'unauthorized':
         return omdbError(401, failure.reason === 'missing' ? 'No API key provided.' : 'Invalid API key!');
       case 'rate-limited':
-        return html(429, 'Too Many Requests', failure.retryAfterSeconds === null ? undefined : { 'Retry-After': String(failure.retryAfterSeconds) });
+        return html(
+          429,
+          'Too Many Requests',
+          failure.retryAfterSeconds === null
+            ? undefined
+            : { 'Retry-After': String(failure.retryAfterSeconds) },
+        );
       case 'outage':
         return html(503, 'Service Unavailable');
       case 'server-error':

@@ -76,7 +76,11 @@ export type TwinOptions = z.infer<typeof twinOptionsSchema>;
 /** Input form of the options: every field optional, defaults filled in by the schema. */
 export type TwinOptionsInput = z.input<typeof twinOptionsSchema>;
 
-type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> | null } : T;
+type DeepPartial<T> = T extends (infer U)[]
+  ? U[]
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> | null }
+    : T;
 /** A change to the current options: nested objects merge, arrays and null replace. */
 export type TwinOptionsPatch = DeepPartial<TwinOptions>;
 

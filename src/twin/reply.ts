@@ -3,7 +3,14 @@ import type { TwinOptions, TwinService } from './options.js';
 import type { Random } from './prng.js';
 
 /** Endpoints the twin counts, one per upstream operation the adapters call. */
-export const endpoints = ['tmdb.find', 'tmdb.search', 'tmdb.movie', 'omdb.byId', 'omdb.byTitle', 'zyte.extract'] as const;
+export const endpoints = [
+  'tmdb.find',
+  'tmdb.search',
+  'tmdb.movie',
+  'omdb.byId',
+  'omdb.byTitle',
+  'zyte.extract',
+] as const;
 export type Endpoint = (typeof endpoints)[number];
 
 /** A parsed incoming request, body already read. */
@@ -65,5 +72,11 @@ export interface ServiceRoutes {
 }
 
 export function json(status: number, value: unknown, headers?: Record<string, string>): Reply {
-  return { status, contentType: 'application/json;charset=utf-8', body: JSON.stringify(value), json: true, ...(headers ? { headers } : {}) };
+  return {
+    status,
+    contentType: 'application/json;charset=utf-8',
+    body: JSON.stringify(value),
+    json: true,
+    ...(headers ? { headers } : {}),
+  };
 }

@@ -16,7 +16,14 @@ import { handleAdmin } from './admin-routes.js';
 import { ServiceGate } from './behaviour.js';
 import { Catalog } from './catalog.js';
 import { omdbRoutes } from './omdb-routes.js';
-import { applyOptionsPatch, twinOptionsSchema, type TwinOptions, type TwinOptionsInput, type TwinOptionsPatch, type TwinService } from './options.js';
+import {
+  applyOptionsPatch,
+  twinOptionsSchema,
+  type TwinOptions,
+  type TwinOptionsInput,
+  type TwinOptionsPatch,
+  type TwinService,
+} from './options.js';
 import { createRandom, type Random } from './prng.js';
 import { freshState, type Reply, type ServiceRoutes, type TwinRequest, type TwinState } from './reply.js';
 import { tmdbRoutes } from './tmdb-routes.js';
@@ -82,8 +89,16 @@ export class TwinServer {
   }
 
   private reseed(): void {
-    this.randoms = { tmdb: createRandom(this.options.seed * 3 + 1), omdb: createRandom(this.options.seed * 3 + 2), zyte: createRandom(this.options.seed * 3 + 3) };
-    this.gates = { tmdb: new ServiceGate(this.randoms.tmdb), omdb: new ServiceGate(this.randoms.omdb), zyte: new ServiceGate(this.randoms.zyte) };
+    this.randoms = {
+      tmdb: createRandom(this.options.seed * 3 + 1),
+      omdb: createRandom(this.options.seed * 3 + 2),
+      zyte: createRandom(this.options.seed * 3 + 3),
+    };
+    this.gates = {
+      tmdb: new ServiceGate(this.randoms.tmdb),
+      omdb: new ServiceGate(this.randoms.omdb),
+      zyte: new ServiceGate(this.randoms.zyte),
+    };
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<TwinUrls> {
@@ -150,7 +165,12 @@ export class TwinServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const request: TwinRequest = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://twin'), headers: req.headers, body: await readBody(req) };
+    const request: TwinRequest = {
+      method: req.method ?? 'GET',
+      url: new URL(req.url ?? '/', 'http://twin'),
+      headers: req.headers,
+      body: await readBody(req),
+    };
     if (request.url.pathname.startsWith('/_twin/')) {
       this.send(res, handleAdmin(request, this));
       return;
@@ -185,10 +205,17 @@ export class TwinServer {
         }
         if (verdict.kind === 'outage') reply = routes.failure({ kind: 'outage' });
         else if (verdict.kind === 'rate-limited') reply = routes.failure(verdict);
-        else if (verdict.kind === 'server-error') reply = routes.failure({ kind: 'server-error', draw: this.randoms[service]() });
+        else if (verdict.kind === 'server-error')
+          reply = routes.failure({ kind: 'server-error', draw: this.randoms[service]() });
         else {
-          reply = routes.serve(request, endpoint, { catalog: this.catalog, options: this.options, state: this.state, random: this.randoms[service] });
-          if (verdict.malformed && reply.json && reply.status === 200) reply = { ...reply, body: reply.body.slice(0, Math.floor(reply.body.length / 2)) };
+          reply = routes.serve(request, endpoint, {
+            catalog: this.catalog,
+            options: this.options,
+            state: this.state,
+            random: this.randoms[service],
+          });
+          if (verdict.malformed && reply.json && reply.status === 200)
+            reply = { ...reply, body: reply.body.slice(0, Math.floor(reply.body.length / 2)) };
         }
       }
     }
@@ -198,13 +225,19 @@ export class TwinServer {
 
   private send(res: ServerResponse, reply: Reply): void {
     if (res.destroyed) return;
-    res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.body), ...reply.headers });
+    res.writeHead(reply.status, {
+      'content-type': reply.contentType,
+      'content-length': Buffer.byteLength(reply.body),
+      ...reply.headers,
+    });
     res.end(reply.body);
   }
 }
 
 /** Builds and starts a twin; resolves once it listens. */
-export async function startTwin(init: TwinServerInit & { port?: number; host?: string }): Promise<{ twin: TwinServer; urls: TwinUrls }> {
+export async function startTwin(
+  init: TwinServerInit & { port?: number; host?: string },
+): Promise<{ twin: TwinServer; urls: TwinUrls }> {
   const twin = new TwinServer(init);
   const urls = await twin.listen(init.port ?? 0, init.host ?? '127.0.0.1');
   return { twin, urls };

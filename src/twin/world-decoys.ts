@@ -91,7 +91,8 @@ export function makeDecoy(kind: DecoyKind, target: WorldFilm, tools: DecoyTools)
       break;
     case 'similar-title':
       title = similarTitle(random, target.title);
-      originalTitle = target.originalTitle === target.title ? title : similarTitle(random, target.originalTitle);
+      originalTitle =
+        target.originalTitle === target.title ? title : similarTitle(random, target.originalTitle);
       year = otherYear(random, target.releaseYear, 0, 2, tools.maxYear);
       break;
     case 'remake':

@@ -1,7 +1,14 @@
 import { readLineup, type TwinLineupFilm } from './lineup.js';
 import { createRandom, pick, randomInt, type Random } from './prng.js';
 import { decoyKindsFor, IdAllocator, makeDecoy, type DecoyTools } from './world-decoys.js';
-import { parseWorld, type AlternativeTitle, type Answer, type World, type WorldFilm, type WorldRatios } from './world.js';
+import {
+  parseWorld,
+  type AlternativeTitle,
+  type Answer,
+  type World,
+  type WorldFilm,
+  type WorldRatios,
+} from './world.js';
 
 /**
  * Builds a world from a real festival lineup with seeded, reproducible gaps that resemble
@@ -30,12 +37,91 @@ export interface GenerateWorldInput {
   lineup?: TwinLineupFilm[];
 }
 
-const firstNames = ['Léa', 'Jonas', 'Mariana', 'Kenji', 'Amara', 'Piotr', 'Sofia', 'Youssef', 'Ingrid', 'Tomás', 'Aylin', 'Nikolai', 'Chloé', 'Dae-jung', 'Fatou', 'Matteo', 'Zofia', 'Arjun', 'Eliška', 'Rafael'];
-const lastNames = ['Moreau', 'Lindqvist', 'Okafor', 'Tanaka', 'Ferreira', 'Kowalski', 'Haddad', 'Novák', 'Bianchi', 'Ortega', 'Yilmaz', 'Petrov', 'Dubois', 'Kim', 'Diallo', 'Andersen', 'Szabó', 'Rao', 'García', 'Müller'];
-const genrePool = ['Drama', 'Drama', 'Drama', 'Comedy', 'Romance', 'Crime', 'Thriller', 'History', 'War', 'Documentary', 'Music', 'Mystery', 'Family', 'Fantasy'];
-const subjects = ['A widowed farmer', 'An estranged sister', 'A young nurse', 'An ageing actor', 'A border guard', 'A teenage runaway', "A fisherman's widow", 'A disgraced judge'];
-const events = ['returns to the village she left twenty years ago', 'hides a stranger during one long winter', 'tries to keep a failing cinema open', 'is asked to testify against a friend', 'crosses the country to bury a father', 'falls for the wrong person at the worst time'];
-const endings = ['Nothing is as it was.', 'Old debts come due.', 'The past will not stay buried.', 'Every choice has a price.', 'Love is not enough.'];
+const firstNames = [
+  'Léa',
+  'Jonas',
+  'Mariana',
+  'Kenji',
+  'Amara',
+  'Piotr',
+  'Sofia',
+  'Youssef',
+  'Ingrid',
+  'Tomás',
+  'Aylin',
+  'Nikolai',
+  'Chloé',
+  'Dae-jung',
+  'Fatou',
+  'Matteo',
+  'Zofia',
+  'Arjun',
+  'Eliška',
+  'Rafael',
+];
+const lastNames = [
+  'Moreau',
+  'Lindqvist',
+  'Okafor',
+  'Tanaka',
+  'Ferreira',
+  'Kowalski',
+  'Haddad',
+  'Novák',
+  'Bianchi',
+  'Ortega',
+  'Yilmaz',
+  'Petrov',
+  'Dubois',
+  'Kim',
+  'Diallo',
+  'Andersen',
+  'Szabó',
+  'Rao',
+  'García',
+  'Müller',
+];
+const genrePool = [
+  'Drama',
+  'Drama',
+  'Drama',
+  'Comedy',
+  'Romance',
+  'Crime',
+  'Thriller',
+  'History',
+  'War',
+  'Documentary',
+  'Music',
+  'Mystery',
+  'Family',
+  'Fantasy',
+];
+const subjects = [
+  'A widowed farmer',
+  'An estranged sister',
+  'A young nurse',
+  'An ageing actor',
+  'A border guard',
+  'A teenage runaway',
+  "A fisherman's widow",
+  'A disgraced judge',
+];
+const events = [
+  'returns to the village she left twenty years ago',
+  'hides a stranger during one long winter',
+  'tries to keep a failing cinema open',
+  'is asked to testify against a friend',
+  'crosses the country to bury a father',
+  'falls for the wrong person at the worst time',
+];
+const endings = [
+  'Nothing is as it was.',
+  'Old debts come due.',
+  'The past will not stay buried.',
+  'Every choice has a price.',
+  'Love is not enough.',
+];
 
 function bernoulli(random: Random, p: number): boolean {
   return random() < p;
@@ -55,18 +141,32 @@ function makeTools(random: Random, ids: IdAllocator, maxYear: number): DecoyTool
     director: person,
     cast: () => Array.from({ length: randomInt(random, 3, 6) }, person),
     plot: () => `${pick(random, subjects)} ${pick(random, events)}. ${pick(random, endings)}`,
-    genres: () => [...new Set(Array.from({ length: randomInt(random, 1, 2) }, () => pick(random, genrePool)))],
+    genres: () => [
+      ...new Set(Array.from({ length: randomInt(random, 1, 2) }, () => pick(random, genrePool))),
+    ],
   };
 }
 
-function tmdbTitles(random: Random, entry: TwinLineupFilm, title: string, original: string): { tmdbTitle: string; alternativeTitles: AlternativeTitle[] } {
+function tmdbTitles(
+  random: Random,
+  entry: TwinLineupFilm,
+  title: string,
+  original: string,
+): { tmdbTitle: string; alternativeTitles: AlternativeTitle[] } {
   const foreign = original !== title;
   // TMDb sometimes has no English translation yet: its title is then the original one.
   const tmdbTitle = foreign && bernoulli(random, 0.2) ? original : title;
   const alternativeTitles: AlternativeTitle[] = [];
-  if (tmdbTitle !== title && bernoulli(random, 0.6)) alternativeTitles.push({ iso_3166_1: 'US', title, type: '' });
-  if (plainAscii(original) !== original && bernoulli(random, 0.5)) alternativeTitles.push({ iso_3166_1: entry.countries[0] ?? 'XX', title: plainAscii(original), type: 'transliteration' });
-  if (bernoulli(random, 0.2)) alternativeTitles.push({ iso_3166_1: 'FR', title: `${title} (working title)`, type: 'working title' });
+  if (tmdbTitle !== title && bernoulli(random, 0.6))
+    alternativeTitles.push({ iso_3166_1: 'US', title, type: '' });
+  if (plainAscii(original) !== original && bernoulli(random, 0.5))
+    alternativeTitles.push({
+      iso_3166_1: entry.countries[0] ?? 'XX',
+      title: plainAscii(original),
+      type: 'transliteration',
+    });
+  if (bernoulli(random, 0.2))
+    alternativeTitles.push({ iso_3166_1: 'FR', title: `${title} (working title)`, type: 'working title' });
   return { tmdbTitle, alternativeTitles };
 }
 
@@ -79,7 +179,10 @@ function nominatedFilm(entry: TwinLineupFilm, ratios: WorldRatios, tools: DecoyT
   const findMiss = bernoulli(random, ratios.tmdbFindMiss);
   const tmdbPresent = !findMiss || !bernoulli(random, ratios.tmdbAbsentOfMisses);
   const unreleased = bernoulli(random, 0.08);
-  const releaseDate = unreleased || bernoulli(random, ratios.emptyReleaseDate) ? '' : `${releaseYear}-${String(randomInt(random, 1, 12)).padStart(2, '0')}-${String(randomInt(random, 1, 28)).padStart(2, '0')}`;
+  const releaseDate =
+    unreleased || bernoulli(random, ratios.emptyReleaseDate)
+      ? ''
+      : `${releaseYear}-${String(randomInt(random, 1, 12)).padStart(2, '0')}-${String(randomInt(random, 1, 28)).padStart(2, '0')}`;
   const { tmdbTitle, alternativeTitles } = tmdbTitles(random, entry, title, originalTitle);
   const imdbDraw = random();
   return {
@@ -96,10 +199,24 @@ function nominatedFilm(entry: TwinLineupFilm, ratios: WorldRatios, tools: DecoyT
     countries: entry.countries,
     languages: entry.languages,
     plot: tools.plot(),
-    rating: unreleased ? null : { value: Math.round((5.5 + random() * 3) * 10) / 10, votes: randomInt(random, 150, 400_000) },
-    tmdb: { present: tmdbPresent, imdbLinked: tmdbPresent && !findMiss, title: tmdbTitle, originalTitle, alternativeTitles, releaseDate },
+    rating: unreleased
+      ? null
+      : { value: Math.round((5.5 + random() * 3) * 10) / 10, votes: randomInt(random, 150, 400_000) },
+    tmdb: {
+      present: tmdbPresent,
+      imdbLinked: tmdbPresent && !findMiss,
+      title: tmdbTitle,
+      originalTitle,
+      alternativeTitles,
+      releaseDate,
+    },
     omdb: { present: bernoulli(random, findMiss ? ratios.omdbRescue : ratios.omdbWhenTmdb) },
-    imdb: imdbDraw < ratios.imdbMissing ? 'missing' : imdbDraw < ratios.imdbMissing + ratios.imdbBlocked ? 'blocked' : 'present',
+    imdb:
+      imdbDraw < ratios.imdbMissing
+        ? 'missing'
+        : imdbDraw < ratios.imdbMissing + ratios.imdbBlocked
+          ? 'blocked'
+          : 'present',
     decoy: false,
   };
 }
@@ -108,7 +225,12 @@ function answerOf(film: WorldFilm): Answer {
   return {
     imdbId: film.imdbId,
     tmdbId: film.tmdbId,
-    nomination: { title: film.title, originalTitle: film.originalTitle === film.title ? null : film.originalTitle, year: film.festivalYear ?? film.releaseYear, directors: film.directors },
+    nomination: {
+      title: film.title,
+      originalTitle: film.originalTitle === film.title ? null : film.originalTitle,
+      year: film.festivalYear ?? film.releaseYear,
+      directors: film.directors,
+    },
     tmdbFindByImdbId: film.tmdb.present && film.tmdb.imdbLinked,
     tmdbPresent: film.tmdb.present,
     omdb: film.omdb.present,
@@ -134,7 +256,9 @@ export function generateWorld(input: GenerateWorldInput): World {
   const ids = new IdAllocator(random);
   for (const entry of lineup) ids.reserveImdb(entry.imdbId);
   const size = Math.min(input.size ?? lineup.length, lineup.length);
-  const chosen = shuffled(random, lineup).slice(0, size).sort((a, b) => a.festivalYear - b.festivalYear || a.imdbId.localeCompare(b.imdbId));
+  const chosen = shuffled(random, lineup)
+    .slice(0, size)
+    .sort((a, b) => a.festivalYear - b.festivalYear || a.imdbId.localeCompare(b.imdbId));
   const maxYear = Math.max(2026, ...lineup.map((l) => l.festivalYear + 1));
   const tools = makeTools(random, ids, maxYear);
   const nominated = chosen.map((entry) => nominatedFilm(entry, ratios, tools));
@@ -142,7 +266,8 @@ export function generateWorld(input: GenerateWorldInput): World {
   for (const film of nominated) {
     const count = Math.floor(ratios.decoysPerFilm) + (bernoulli(random, ratios.decoysPerFilm % 1) ? 1 : 0);
     const kinds = shuffled(random, decoyKindsFor(film));
-    for (let i = 0; i < count; i++) decoys.push(makeDecoy(kinds[i % kinds.length] ?? 'same-title-other-year', film, tools));
+    for (let i = 0; i < count; i++)
+      decoys.push(makeDecoy(kinds[i % kinds.length] ?? 'same-title-other-year', film, tools));
   }
   return parseWorld({
     version: 1,

@@ -19,7 +19,10 @@ export interface WorldNominationOptions {
  * key): the lineup's title, original title, edition year and directors, as an upstream
  * producer sends them. Ids are stable, so publishing twice gives the same nominations.
  */
-export function worldNominations(world: World, options: WorldNominationOptions = {}): { nomination: Nomination; answer: Answer }[] {
+export function worldNominations(
+  world: World,
+  options: WorldNominationOptions = {},
+): { nomination: Nomination; answer: Answer }[] {
   const random = createRandom(options.seed ?? world.meta.seed);
   const festival = options.festival ?? 'cannes';
   const category = options.category ?? 'competition';

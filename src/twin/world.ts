@@ -28,7 +28,12 @@ export const tmdbViewSchema = z.object({
 });
 
 /** Why a decoy is in the catalog: the trap it sets for a matcher. */
-export const decoyKindSchema = z.enum(['same-title-other-year', 'similar-title', 'remake', 'english-is-original']);
+export const decoyKindSchema = z.enum([
+  'same-title-other-year',
+  'similar-title',
+  'remake',
+  'english-is-original',
+]);
 
 export const worldFilmSchema = z.object({
   imdbId,
@@ -99,7 +104,12 @@ export type WorldRatios = z.infer<typeof worldRatiosSchema>;
 
 export const worldSchema = z.object({
   version: z.literal(1),
-  meta: z.object({ seed: z.number().int(), size: z.number().int().nonnegative(), ratios: worldRatiosSchema, source: z.string() }),
+  meta: z.object({
+    seed: z.number().int(),
+    size: z.number().int().nonnegative(),
+    ratios: worldRatiosSchema,
+    source: z.string(),
+  }),
   films: z.array(worldFilmSchema),
   answers: z.array(answerSchema),
 });
@@ -135,7 +145,16 @@ export function emptyWorld(films: WorldFilm[] = [], answers: Answer[] = []): Wor
     meta: {
       seed: 0,
       size: answers.length,
-      ratios: { tmdbFindMiss: 0, tmdbAbsentOfMisses: 0, omdbRescue: 0, omdbWhenTmdb: 0, imdbBlocked: 0, imdbMissing: 0, emptyReleaseDate: 0, decoysPerFilm: 0 },
+      ratios: {
+        tmdbFindMiss: 0,
+        tmdbAbsentOfMisses: 0,
+        omdbRescue: 0,
+        omdbWhenTmdb: 0,
+        imdbBlocked: 0,
+        imdbMissing: 0,
+        emptyReleaseDate: 0,
+        decoysPerFilm: 0,
+      },
       source: 'hand-made',
     },
     films,

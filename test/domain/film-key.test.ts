@@ -31,6 +31,7 @@ describe('film key', () => {
     for (const t of titles) expect(normalizeTitleForKey(t).length, t).toBeGreaterThan(0);
     const accented = titles.filter((t) => t.normalize('NFKD') !== t);
     expect(accented.length).toBeGreaterThan(10);
-    for (const t of accented) expect(normalizeTitleForKey(t)).toBe(normalizeTitleForKey(t.normalize('NFKD').replace(/\p{M}/gu, '')));
+    for (const t of accented)
+      expect(normalizeTitleForKey(t)).toBe(normalizeTitleForKey(t.normalize('NFKD').replace(/\p{M}/gu, '')));
   });
 });

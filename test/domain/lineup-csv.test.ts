@@ -32,7 +32,9 @@ describe('lineup CSV', () => {
     const several = films.filter((f) => f.directors.length > 1);
     expect(several.length).toBeGreaterThan(0);
     for (const f of several) for (const d of f.directors) expect(d).not.toMatch(/^\s|,|\s$/);
-    expect(films.filter((f) => f.runtimeMinutes !== null && f.runtimeMinutes > 30).length).toBeGreaterThan(films.length * 0.9);
+    expect(films.filter((f) => f.runtimeMinutes !== null && f.runtimeMinutes > 30).length).toBeGreaterThan(
+      films.length * 0.9,
+    );
   });
 
   it('when a lineup becomes nominations, then ids are stable and unique and the festival key holds the edition', () => {
@@ -49,7 +51,12 @@ describe('lineup CSV', () => {
 
   it('when IMDb IDs are withheld, then the nomination ids fall back to the title key', () => {
     const films = cannesLineup().filter((f) => f.editionYear === 1994);
-    const nominations = lineupToNominations(films, { festival: 'cannes', category: 'competition', producedAt: 1, withoutImdbId: true });
+    const nominations = lineupToNominations(films, {
+      festival: 'cannes',
+      category: 'competition',
+      producedAt: 1,
+      withoutImdbId: true,
+    });
     for (const n of nominations) {
       expect(n.film.imdbId).toBeNull();
       expect(n.nominationId).toMatch(/^cannes_1994:competition:title:.+:1994$/);

@@ -20,7 +20,11 @@ describe('SingleFlight', () => {
       runs += 1;
       return gate.promise;
     };
-    const calls = [flight.run('tt0111161', work), flight.run('tt0111161', work), flight.run('tt0111161', work)];
+    const calls = [
+      flight.run('tt0111161', work),
+      flight.run('tt0111161', work),
+      flight.run('tt0111161', work),
+    ];
     gate.resolve('found');
     expect(await Promise.all(calls)).toEqual(['found', 'found', 'found']);
     expect(runs).toBe(1);
@@ -28,7 +32,10 @@ describe('SingleFlight', () => {
 
   it('when different keys are asked for, then each runs its own work', async () => {
     const flight = new SingleFlight<string>();
-    const results = await Promise.all([flight.run('a', () => Promise.resolve('A')), flight.run('b', () => Promise.resolve('B'))]);
+    const results = await Promise.all([
+      flight.run('a', () => Promise.resolve('A')),
+      flight.run('b', () => Promise.resolve('B')),
+    ]);
     expect(results).toEqual(['A', 'B']);
   });
 

@@ -48,15 +48,34 @@ export type ConsumedMessage = KafkaMessage & { partition: number };
  * Rejects with a message naming the topic and what arrived when `timeoutMs` passes, so a
  * test never hangs; the consumer is always disconnected.
  */
-export async function consumeN(kafka: Kafka, topic: string, n: number, timeoutMs = 15_000, groupId = testGroupId()): Promise<ConsumedMessage[]> {
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 200 });
+export async function consumeN(
+  kafka: Kafka,
+  topic: string,
+  n: number,
+  timeoutMs = 15_000,
+  groupId = testGroupId(),
+): Promise<ConsumedMessage[]> {
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1000,
+    maxWaitTimeInMs: 200,
+  });
   const received: ConsumedMessage[] = [];
   let timer: NodeJS.Timeout | undefined;
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     return await new Promise<ConsumedMessage[]>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`consumeN: timed out after ${timeoutMs} ms waiting for ${n} message(s) on ${topic}; got ${received.length}`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `consumeN: timed out after ${timeoutMs} ms waiting for ${n} message(s) on ${topic}; got ${received.length}`,
+            ),
+          ),
+        timeoutMs,
+      );
       consumer
         .run({
           eachMessage: ({ message, partition }) => {
@@ -81,9 +100,21 @@ export async function deleteSubject(subject: string): Promise<void> {
 }
 
 /** Service topic names of the test's own: their `<topic>-value` subjects are deleted at the end. */
-export function testTopicNames(prefix = 'fr'): { nominations: string; resolved: string; stub: string; retry: string; dlq: string } {
+export function testTopicNames(prefix = 'fr'): {
+  nominations: string;
+  resolved: string;
+  stub: string;
+  retry: string;
+  dlq: string;
+} {
   const p = uniqueName(prefix);
-  const topics = { nominations: `${p}.nominations`, resolved: `${p}.resolved`, stub: `${p}.stub`, retry: `${p}.retry`, dlq: `${p}.dlq` };
+  const topics = {
+    nominations: `${p}.nominations`,
+    resolved: `${p}.resolved`,
+    stub: `${p}.stub`,
+    retry: `${p}.retry`,
+    dlq: `${p}.dlq`,
+  };
   onTestFinished(async () => {
     for (const topic of Object.values(topics)) await deleteSubject(`${topic}-value`);
   });

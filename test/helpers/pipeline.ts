@@ -40,9 +40,16 @@ export interface TestPipeline {
   waitFor(what: string, check: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
 }
 
-export async function startPipeline(init: { world: World; twinOptions?: TwinOptionsInput; env?: Record<string, string> }): Promise<TestPipeline> {
+export async function startPipeline(init: {
+  world: World;
+  twinOptions?: TwinOptionsInput;
+  env?: Record<string, string>;
+}): Promise<TestPipeline> {
   const services = testServices();
-  const twin = await startTestTwin({ world: init.world, ...(init.twinOptions ? { options: init.twinOptions } : {}) });
+  const twin = await startTestTwin({
+    world: init.world,
+    ...(init.twinOptions ? { options: init.twinOptions } : {}),
+  });
   const prefix = uniqueName('pipe');
   const env: Record<string, string> = {
     KAFKA_BROKERS: services.kafkaBrokers.join(','),
@@ -91,9 +98,17 @@ export async function startPipeline(init: { world: World; twinOptions?: TwinOpti
     await mongo.close();
   });
 
-  const startInstance = async (overrides: Record<string, string> = {}, options: { opsServer?: boolean } = {}) => {
-    const instanceConfig = Object.keys(overrides).length === 0 ? config : loadConfig({ ...env, ...overrides });
-    const service = await startService(instanceConfig, { logger: createLogger(instanceConfig.logLevel), registry: new Registry(), opsServer: options.opsServer ?? false });
+  const startInstance = async (
+    overrides: Record<string, string> = {},
+    options: { opsServer?: boolean } = {},
+  ) => {
+    const instanceConfig =
+      Object.keys(overrides).length === 0 ? config : loadConfig({ ...env, ...overrides });
+    const service = await startService(instanceConfig, {
+      logger: createLogger(instanceConfig.logLevel),
+      registry: new Registry(),
+      opsServer: options.opsServer ?? false,
+    });
     instances.push(service);
     return service;
   };
@@ -120,8 +135,11 @@ export async function startPipeline(init: { world: World; twinOptions?: TwinOpti
     startInstance,
     async publish(nominations) {
       const p = await ensureProducer();
-      const messages = await Promise.all(nominations.map(async (n) => ({ key: nominationKey(n), value: await codec.encode('nomination', n) })));
-      for (let i = 0; i < messages.length; i += 500) await sendEncoded(p, config.kafka.topics.nominations, messages.slice(i, i + 500));
+      const messages = await Promise.all(
+        nominations.map(async (n) => ({ key: nominationKey(n), value: await codec.encode('nomination', n) })),
+      );
+      for (let i = 0; i < messages.length; i += 500)
+        await sendEncoded(p, config.kafka.topics.nominations, messages.slice(i, i + 500));
     },
     async publishRaw(messages) {
       const p = await ensureProducer();

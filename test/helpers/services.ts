@@ -13,7 +13,9 @@ export function testServices(): TestServices {
   const mongoUri = process.env.MONGODB_URI;
   const registry = process.env.SCHEMA_REGISTRY_URL;
   if (!brokers || !mongoUri || !registry) {
-    throw new Error('KAFKA_BROKERS, MONGODB_URI and SCHEMA_REGISTRY_URL must be set by test/setup/global-setup.ts');
+    throw new Error(
+      'KAFKA_BROKERS, MONGODB_URI and SCHEMA_REGISTRY_URL must be set by test/setup/global-setup.ts',
+    );
   }
   return { kafkaBrokers: brokers.split(','), mongoUri, schemaRegistryUrl: registry };
 }

@@ -1,5 +1,12 @@
 import { onTestFinished } from 'vitest';
-import { TWIN_OMDB_KEY, TWIN_TMDB_API_KEY, TWIN_TMDB_TOKEN, TWIN_ZYTE_KEY, type TwinOptionsInput, type TwinOptionsPatch } from '../../src/twin/options.js';
+import {
+  TWIN_OMDB_KEY,
+  TWIN_TMDB_API_KEY,
+  TWIN_TMDB_TOKEN,
+  TWIN_ZYTE_KEY,
+  type TwinOptionsInput,
+  type TwinOptionsPatch,
+} from '../../src/twin/options.js';
 import type { TwinState } from '../../src/twin/reply.js';
 import { startTwin, type TwinUrls } from '../../src/twin/server.js';
 import { emptyWorld, type Answer, type World, type WorldFilm } from '../../src/twin/world.js';
@@ -20,7 +27,9 @@ export interface TestTwin {
  * Starts a twin on a free port. Inside a test it closes itself when the test ends; from a
  * beforeAll, call close() in afterAll.
  */
-export async function startTestTwin(init: { world?: World; options?: TwinOptionsInput } = {}): Promise<TestTwin> {
+export async function startTestTwin(
+  init: { world?: World; options?: TwinOptionsInput } = {},
+): Promise<TestTwin> {
   const { twin, urls } = await startTwin({ world: init.world ?? emptyWorld(), options: init.options ?? {} });
   let closed = false;
   const close = async () => {
@@ -35,7 +44,12 @@ export async function startTestTwin(init: { world?: World; options?: TwinOptions
   }
   return {
     urls,
-    keys: { tmdbToken: TWIN_TMDB_TOKEN, tmdbApiKey: TWIN_TMDB_API_KEY, omdbKey: TWIN_OMDB_KEY, zyteKey: TWIN_ZYTE_KEY },
+    keys: {
+      tmdbToken: TWIN_TMDB_TOKEN,
+      tmdbApiKey: TWIN_TMDB_API_KEY,
+      omdbKey: TWIN_OMDB_KEY,
+      zyteKey: TWIN_ZYTE_KEY,
+    },
     counts: () => twin.counts(),
     chargedUsd: () => twin.chargedUsd(),
     setOptions: (patch) => void twin.setOptions(patch),
@@ -48,7 +62,9 @@ export async function startTestTwin(init: { world?: World; options?: TwinOptions
 let nextId = 1;
 
 /** A plausible catalog film; every source has it unless the overrides say otherwise. */
-export function twinFilm(overrides: Partial<Omit<WorldFilm, 'tmdb'>> & { tmdb?: Partial<WorldFilm['tmdb']> } = {}): WorldFilm {
+export function twinFilm(
+  overrides: Partial<Omit<WorldFilm, 'tmdb'>> & { tmdb?: Partial<WorldFilm['tmdb']> } = {},
+): WorldFilm {
   const n = nextId++;
   const title = overrides.title ?? `Twin Film ${n}`;
   const originalTitle = overrides.originalTitle ?? title;
@@ -72,7 +88,15 @@ export function twinFilm(overrides: Partial<Omit<WorldFilm, 'tmdb'>> & { tmdb?: 
     imdb: 'present',
     decoy: false,
     ...overrides,
-    tmdb: { present: true, imdbLinked: true, title, originalTitle, alternativeTitles: [], releaseDate: `${releaseYear}-05-24`, ...overrides.tmdb },
+    tmdb: {
+      present: true,
+      imdbLinked: true,
+      title,
+      originalTitle,
+      alternativeTitles: [],
+      releaseDate: `${releaseYear}-05-24`,
+      ...overrides.tmdb,
+    },
   };
   return base;
 }
@@ -84,7 +108,12 @@ export function twinWorld(films: WorldFilm[]): World {
     .map((f) => ({
       imdbId: f.imdbId,
       tmdbId: f.tmdbId,
-      nomination: { title: f.title, originalTitle: f.originalTitle === f.title ? null : f.originalTitle, year: f.festivalYear ?? f.releaseYear, directors: f.directors },
+      nomination: {
+        title: f.title,
+        originalTitle: f.originalTitle === f.title ? null : f.originalTitle,
+        year: f.festivalYear ?? f.releaseYear,
+        directors: f.directors,
+      },
       tmdbFindByImdbId: f.tmdb.present && f.tmdb.imdbLinked,
       tmdbPresent: f.tmdb.present,
       omdb: f.omdb.present,

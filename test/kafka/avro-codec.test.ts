@@ -53,13 +53,26 @@ describe('AvroCodec on the real registry', () => {
     const topics = testTopicNames('codec-twice');
     const registry = createSchemaRegistry({ url: testServices().schemaRegistryUrl });
     const first = await new AvroCodec(registry, logger).registerAll(topics);
-    const second = await new AvroCodec(createSchemaRegistry({ url: testServices().schemaRegistryUrl }), logger).registerAll(topics);
+    const second = await new AvroCodec(
+      createSchemaRegistry({ url: testServices().schemaRegistryUrl }),
+      logger,
+    ).registerAll(topics);
     expect([...second.entries()]).toEqual([...first.entries()]);
   });
 
   it('when a movie.stub value is decoded as a nomination, then it is an InvalidMessageError, not a raw avsc error', async () => {
     const { codec } = await registeredCodec();
-    const stub: MovieStubEvent = { movieKey: 'tt0000001', imdbId: 'tt0000001', title: 'X', year: null, reason: 'all_sources_missed', sourcesTried: ['tmdb'], nominationIds: ['n1'], festival: null, createdAt: 1 };
+    const stub: MovieStubEvent = {
+      movieKey: 'tt0000001',
+      imdbId: 'tt0000001',
+      title: 'X',
+      year: null,
+      reason: 'all_sources_missed',
+      sourcesTried: ['tmdb'],
+      nominationIds: ['n1'],
+      festival: null,
+      createdAt: 1,
+    };
     const bytes = await codec.encode('movieStub', stub);
     expect(await codec.decode('movieStub', bytes)).toEqual(stub);
     const error = await rejection(codec.decode('nomination', bytes));
@@ -92,7 +105,9 @@ describe('AvroCodec on the real registry', () => {
 
   it('when the registry is unreachable, then registration fails as a retryable SCHEMA_REGISTRY_ERROR', async () => {
     const codec = new AvroCodec(createSchemaRegistry({ url: 'http://127.0.0.1:1' }), logger);
-    const error = await rejection(codec.registerSchema(valueSubject('unreachable'), loadSchema('nomination')));
+    const error = await rejection(
+      codec.registerSchema(valueSubject('unreachable'), loadSchema('nomination')),
+    );
     expect(error.code).toBe('SCHEMA_REGISTRY_ERROR');
     expect(error.retryable).toBe(true);
   });

@@ -6,7 +6,10 @@ import { createKafka, kafkaLogCreator, kafkaLogLevel } from '../../src/kafka/cli
 import { createLogger } from '../../src/logger.js';
 import { testServices } from '../helpers/services.js';
 
-function capturingLogger(level = 'debug'): { logger: ReturnType<typeof createLogger>; lines: () => Record<string, unknown>[] } {
+function capturingLogger(level = 'debug'): {
+  logger: ReturnType<typeof createLogger>;
+  lines: () => Record<string, unknown>[];
+} {
   const chunks: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -15,16 +18,44 @@ function capturingLogger(level = 'debug'): { logger: ReturnType<typeof createLog
     },
   });
   const logger = createLogger(level, sink);
-  return { logger, lines: () => chunks.join('').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('kafka client', () => {
   it('when kafkajs logs an error with its own objects, then one pino line keeps the message and scalar fields only', () => {
     const { logger, lines } = capturingLogger();
     const log = kafkaLogCreator(logger.child({ component: 'kafkajs' }))(logLevel.ERROR);
-    log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { message: 'Connection timeout', error: 'connect ETIMEDOUT', nested: { deep: true }, broker: 'b:9092', timestamp: 'x', retryCount: 2, logger: 'kafkajs' } });
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        message: 'Connection timeout',
+        error: 'connect ETIMEDOUT',
+        nested: { deep: true },
+        broker: 'b:9092',
+        timestamp: 'x',
+        retryCount: 2,
+        logger: 'kafkajs',
+      },
+    });
     const [line] = lines();
-    expect(line).toMatchObject({ level: 50, msg: 'Connection timeout', kafkaNamespace: 'Connection', broker: 'b:9092', retryCount: 2, component: 'kafkajs' });
+    expect(line).toMatchObject({
+      level: 50,
+      msg: 'Connection timeout',
+      kafkaNamespace: 'Connection',
+      broker: 'b:9092',
+      retryCount: 2,
+      component: 'kafkajs',
+    });
     expect(line).toMatchObject({ error: 'connect ETIMEDOUT' });
     expect(line).not.toHaveProperty('nested');
   });
@@ -37,7 +68,10 @@ describe('kafka client', () => {
   });
 
   it('when the client is built from the config, then it reaches the real broker', async () => {
-    const config = loadConfig({ KAFKA_BROKERS: testServices().kafkaBrokers.join(','), KAFKA_CONNECTION_TIMEOUT_MS: '3000' });
+    const config = loadConfig({
+      KAFKA_BROKERS: testServices().kafkaBrokers.join(','),
+      KAFKA_CONNECTION_TIMEOUT_MS: '3000',
+    });
     const { logger } = capturingLogger('error');
     const admin = createKafka(config.kafka, { logger }).admin();
     await admin.connect();
@@ -49,7 +83,10 @@ describe('kafka client', () => {
   it('when no broker listens, then connecting fails within the bounded retries instead of hanging', async () => {
     const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:1', KAFKA_CONNECTION_TIMEOUT_MS: '500' });
     const { logger } = capturingLogger('silent');
-    const admin = createKafka(config.kafka, { logger, retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 } }).admin();
+    const admin = createKafka(config.kafka, {
+      logger,
+      retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 },
+    }).admin();
     await expect(admin.connect()).rejects.toThrow(/ECONNREFUSED|Connection error/);
   });
 });

@@ -30,8 +30,15 @@ describe('ensureTopics', () => {
 
     const metadata = await admin.fetchTopicMetadata({ topics: names });
     for (const t of metadata.topics) expect(t.partitions).toHaveLength(2);
-    const [dlq] = (await admin.describeConfigs({ resources: [{ type: 2, name: config.kafka.topics.dlq, configNames: ['retention.ms'] }], includeSynonyms: false })).resources;
-    expect(dlq?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue).toBe(String(30 * 24 * 3600 * 1000));
+    const [dlq] = (
+      await admin.describeConfigs({
+        resources: [{ type: 2, name: config.kafka.topics.dlq, configNames: ['retention.ms'] }],
+        includeSynonyms: false,
+      })
+    ).resources;
+    expect(dlq?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue).toBe(
+      String(30 * 24 * 3600 * 1000),
+    );
 
     expect(await ensureTopics(kafka, serviceTopics(config.kafka), logger)).toEqual([]);
   });

@@ -22,7 +22,9 @@ describe('connectMongo', () => {
 
   it('when nothing listens at the URI, then connecting fails as MONGO_UNAVAILABLE within the selection timeout, without credentials in the message', async () => {
     const config = loadConfig({ MONGODB_URI: 'mongodb://user:s3cret@127.0.0.1:1/?directConnection=true' });
-    const error: unknown = await connectMongo(config.mongo, { serverSelectionTimeoutMS: 300 }).catch((e: unknown) => e);
+    const error: unknown = await connectMongo(config.mongo, { serverSelectionTimeoutMS: 300 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(FestivalResolverError);
     expect((error as FestivalResolverError).code).toBe('MONGO_UNAVAILABLE');
     expect((error as FestivalResolverError).retryable).toBe(true);
@@ -30,7 +32,9 @@ describe('connectMongo', () => {
   });
 
   it('when a URI holds credentials, then redactUri hides them', () => {
-    expect(redactUri('mongodb+srv://u:p@cluster.example/db')).toBe('mongodb+srv://[redacted]@cluster.example/db');
+    expect(redactUri('mongodb+srv://u:p@cluster.example/db')).toBe(
+      'mongodb+srv://[redacted]@cluster.example/db',
+    );
     expect(redactUri('mongodb://127.0.0.1:27017')).toBe('mongodb://127.0.0.1:27017');
   });
 });

@@ -18,15 +18,21 @@ async function panelQueries(): Promise<{ where: string; expr: string }[]> {
   const dir = join(repo, 'grafana/dashboards');
   const out: { where: string; expr: string }[] = [];
   for (const file of await readdir(dir)) {
-    const dashboard = JSON.parse(await readFile(join(dir, file), 'utf8')) as { panels: { title: string; targets?: { expr: string }[] }[] };
-    for (const panel of dashboard.panels) for (const target of panel.targets ?? []) out.push({ where: `${file} / ${panel.title}`, expr: target.expr });
+    const dashboard = JSON.parse(await readFile(join(dir, file), 'utf8')) as {
+      panels: { title: string; targets?: { expr: string }[] }[];
+    };
+    for (const panel of dashboard.panels)
+      for (const target of panel.targets ?? [])
+        out.push({ where: `${file} / ${panel.title}`, expr: target.expr });
   }
   return out;
 }
 
 /** Alert rules, and the measured quantity of each (each side of `and`, left of its threshold). */
 async function ruleQueries(): Promise<{ where: string; expr: string; measured: string[] }[]> {
-  const rules = parse(await readFile(join(repo, 'prometheus/alerts.yml'), 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] };
+  const rules = parse(await readFile(join(repo, 'prometheus/alerts.yml'), 'utf8')) as {
+    groups: { rules: { alert: string; expr: string }[] }[];
+  };
   return rules.groups.flatMap((g) =>
     g.rules.map((r) => ({
       where: r.alert,
@@ -36,7 +42,10 @@ async function ruleQueries(): Promise<{ where: string; expr: string; measured: s
   );
 }
 
-async function query(prometheus: string, expr: string): Promise<{ status: string; error?: string; data?: { result: unknown[] } }> {
+async function query(
+  prometheus: string,
+  expr: string,
+): Promise<{ status: string; error?: string; data?: { result: unknown[] } }> {
   const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`);
   return (await res.json()) as { status: string; error?: string; data?: { result: unknown[] } };
 }
@@ -46,11 +55,23 @@ describe('Grafana panels and alert rules on a real Prometheus', () => {
     const world = generateWorld({ seed: 81, size: 40 });
     const lineup = worldNominations(world, { seed: 9 }).map((l) => l.nomination);
     // The same films again in another category: answered by the lookup cache.
-    const again = lineup.slice(0, 10).map((n) => ({ ...n, nominationId: `${n.nominationId}:jury`, category: 'jury_prize' }));
-    const pipeline = await startPipeline({ world, twinOptions: { tmdb: { errorRate: 0.3 } }, env: { RETRY_BASE_DELAY_MS: '200' } });
+    const again = lineup
+      .slice(0, 10)
+      .map((n) => ({ ...n, nominationId: `${n.nominationId}:jury`, category: 'jury_prize' }));
+    const pipeline = await startPipeline({
+      world,
+      twinOptions: { tmdb: { errorRate: 0.3 } },
+      env: { RETRY_BASE_DELAY_MS: '200' },
+    });
     const service = await pipeline.startInstance({}, { opsServer: true });
     const dataDir = await mkdtemp(join(tmpdir(), 'prometheus-'));
-    const prometheus = await startPrometheus({ dataDir, port: await freePort(), scrapeTargets: [`127.0.0.1:${service.ops.port}`], scrapeIntervalSeconds: 1, ruleFiles: [join(repo, 'prometheus/alerts.yml')] });
+    const prometheus = await startPrometheus({
+      dataDir,
+      port: await freePort(),
+      scrapeTargets: [`127.0.0.1:${service.ops.port}`],
+      scrapeIntervalSeconds: 1,
+      ruleFiles: [join(repo, 'prometheus/alerts.yml')],
+    });
     onTestFinished(async () => {
       await prometheus.stop();
       await rm(dataDir, { recursive: true, force: true });
@@ -59,12 +80,21 @@ describe('Grafana panels and alert rules on a real Prometheus', () => {
     await pipeline.publish([...lineup, ...again]);
     await pipeline.publishRaw([{ key: 'poison', value: Buffer.from('not a nomination') }]);
     const total = lineup.length + again.length;
-    await pipeline.waitFor('the lineup recorded', async () => (await pipeline.db.collection(collectionNames.nominations).countDocuments()) >= total, 240_000);
+    await pipeline.waitFor(
+      'the lineup recorded',
+      async () => (await pipeline.db.collection(collectionNames.nominations).countDocuments()) >= total,
+      240_000,
+    );
     await service.housekeeping?.runOnce();
     await service.consumer.refreshLag();
 
-    const queries = [...(await panelQueries()), ...(await ruleQueries()).flatMap((r) => [{ where: `${r.where} (rule)`, expr: r.expr }])];
-    const measured = (await ruleQueries()).flatMap((r) => r.measured.map((expr) => ({ where: `${r.where} (measured)`, expr })));
+    const queries = [
+      ...(await panelQueries()),
+      ...(await ruleQueries()).flatMap((r) => [{ where: `${r.where} (rule)`, expr: r.expr }]),
+    ];
+    const measured = (await ruleQueries()).flatMap((r) =>
+      r.measured.map((expr) => ({ where: `${r.where} (measured)`, expr })),
+    );
     expect(queries.length).toBeGreaterThan(15);
 
     // A few scrapes after the work, so rate() windows hold at least two samples of every series.
@@ -72,7 +102,8 @@ describe('Grafana panels and alert rules on a real Prometheus', () => {
       const missing: string[] = [];
       for (const q of [...queries.filter((q) => !q.where.endsWith('(rule)')), ...measured]) {
         const answer = await query(prometheus.url, q.expr);
-        if (answer.status !== 'success' || (answer.data?.result.length ?? 0) === 0) missing.push(`${q.where}: ${q.expr} → ${answer.error ?? 'no data'}`);
+        if (answer.status !== 'success' || (answer.data?.result.length ?? 0) === 0)
+          missing.push(`${q.where}: ${q.expr} → ${answer.error ?? 'no data'}`);
       }
       return missing;
     };
@@ -84,6 +115,7 @@ describe('Grafana panels and alert rules on a real Prometheus', () => {
     expect(missing).toEqual([]);
 
     // Every rule expression parses as a whole (it may rightly be empty: nothing is firing).
-    for (const q of queries.filter((q) => q.where.endsWith('(rule)'))) expect((await query(prometheus.url, q.expr)).status, q.where).toBe('success');
+    for (const q of queries.filter((q) => q.where.endsWith('(rule)')))
+      expect((await query(prometheus.url, q.expr)).status, q.where).toBe('success');
   }, 360_000);
 });

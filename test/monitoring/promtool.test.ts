@@ -12,7 +12,10 @@ async function promtool(...args: string[]): Promise<{ code: number; output: stri
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const e = error as { code?: number | string; stdout?: string; stderr?: string };
-    if (e.code === 'ENOENT') throw new Error('promtool is not installed: .ci/run installs Debian\'s prometheus package (apt-get install prometheus)');
+    if (e.code === 'ENOENT')
+      throw new Error(
+        "promtool is not installed: .ci/run installs Debian's prometheus package (apt-get install prometheus)",
+      );
     return { code: typeof e.code === 'number' ? e.code : 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
   }
 }

@@ -39,20 +39,26 @@ function testConfig(): Config {
 }
 
 async function latestRegisteredId(subject: string): Promise<number> {
-  const response = await fetch(`${testServices().schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`);
+  const response = await fetch(
+    `${testServices().schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`,
+  );
   expect(response.status).toBe(200);
   return ((await response.json()) as { id: number }).id;
 }
 
 async function versionsOf(subject: string): Promise<number[]> {
-  const response = await fetch(`${testServices().schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}/versions`);
+  const response = await fetch(
+    `${testServices().schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}/versions`,
+  );
   return (await response.json()) as number[];
 }
 
 /** A nomination whose film has an original title with diacritics: the bytes must carry UTF-8 intact. */
 function accentedNomination(): Nomination {
   const nominations = cannesNominations(2019);
-  const found = nominations.find((n) => n.film.originalTitle !== null && n.film.originalTitle.normalize('NFKD') !== n.film.originalTitle);
+  const found = nominations.find(
+    (n) => n.film.originalTitle !== null && n.film.originalTitle.normalize('NFKD') !== n.film.originalTitle,
+  );
   return { ...(found ?? nominations[0]!), people: ['jury'], critical: true };
 }
 
@@ -77,12 +83,16 @@ describe('first slice: registry → Kafka → consumer → MongoDB', () => {
     const registeredId = await latestRegisteredId(valueSubject(config.kafka.topics.nominations));
     expect(bytes[0]).toBe(0);
     expect(bytes.readInt32BE(1)).toBe(registeredId);
-    expect(avro.Type.forSchema(loadSchema('nomination') as avro.Schema).fromBuffer(bytes.subarray(5))).toEqual(nomination);
+    expect(
+      avro.Type.forSchema(loadSchema('nomination') as avro.Schema).fromBuffer(bytes.subarray(5)),
+    ).toEqual(nomination);
 
     const producer = createIdempotentProducer(kafka);
     await producer.connect();
     onTestFinished(() => producer.disconnect());
-    await sendEncoded(producer, config.kafka.topics.nominations, [{ key: nominationKey(nomination), value: bytes, headers: { 'x-producer': 'first-slice' } }]);
+    await sendEncoded(producer, config.kafka.topics.nominations, [
+      { key: nominationKey(nomination), value: bytes, headers: { 'x-producer': 'first-slice' } },
+    ]);
 
     const [message] = await consumeN(kafka, config.kafka.topics.nominations, 1, 20_000);
     expect(message!.key?.toString()).toBe(nomination.film.imdbId);
@@ -95,10 +105,22 @@ describe('first slice: registry → Kafka → consumer → MongoDB', () => {
       await mongo.db.dropDatabase().catch(() => undefined);
       await mongo.close();
     });
-    const nominations = mongo.db.collection<Nomination & { _id: string; partition: number; offset: string }>('nominations');
-    await nominations.insertOne({ _id: decoded.nominationId, ...decoded, partition: message!.partition, offset: message!.offset });
+    const nominations = mongo.db.collection<Nomination & { _id: string; partition: number; offset: string }>(
+      'nominations',
+    );
+    await nominations.insertOne({
+      _id: decoded.nominationId,
+      ...decoded,
+      partition: message!.partition,
+      offset: message!.offset,
+    });
     const stored = await nominations.findOne({ _id: nomination.nominationId });
-    expect(stored).toEqual({ _id: nomination.nominationId, ...nomination, partition: message!.partition, offset: message!.offset });
+    expect(stored).toEqual({
+      _id: nomination.nominationId,
+      ...nomination,
+      partition: message!.partition,
+      offset: message!.offset,
+    });
   });
 });
 
@@ -113,7 +135,11 @@ describe('schema evolution on the real registry', () => {
     const codec = new AvroCodec(createSchemaRegistry({ url: testServices().schemaRegistryUrl }), logger);
     await codec.registerSchema(subject, loadSchema('nomination'));
 
-    const incompatible = withField(loadSchema('nomination'), { name: 'venue', type: 'string', doc: 'Screening venue.' });
+    const incompatible = withField(loadSchema('nomination'), {
+      name: 'venue',
+      type: 'string',
+      doc: 'Screening venue.',
+    });
     const error: unknown = await codec.registerSchema(subject, incompatible).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FestivalResolverError);
     expect((error as FestivalResolverError).code).toBe('SCHEMA_INCOMPATIBLE');
@@ -128,7 +154,12 @@ describe('schema evolution on the real registry', () => {
     const codec = new AvroCodec(createSchemaRegistry({ url: testServices().schemaRegistryUrl }), logger);
     const v1 = await codec.registerSchema(subject, loadSchema('nomination'));
 
-    const compatible = withField(loadSchema('nomination'), { name: 'venue', type: ['null', 'string'], default: null, doc: 'Screening venue.' });
+    const compatible = withField(loadSchema('nomination'), {
+      name: 'venue',
+      type: ['null', 'string'],
+      default: null,
+      doc: 'Screening venue.',
+    });
     const v2 = await codec.registerSchema(subject, compatible);
     expect(v2).not.toBe(v1);
     expect(await versionsOf(subject)).toEqual([1, 2]);

@@ -22,7 +22,9 @@ describe('resolver with a rejected API key', () => {
     const body = (await health.json()) as { problems: Record<string, string> };
     expect(JSON.stringify(body.problems)).toMatch(/tmdb rejected the API key/);
     // The variable that is configured, by name.
-    expect(body.problems['source:tmdb']).toMatch(/tmdb rejected the API key .*fix TMDB_READ_TOKEN and restart/);
+    expect(body.problems['source:tmdb']).toMatch(
+      /tmdb rejected the API key .*fix TMDB_READ_TOKEN and restart/,
+    );
     expect(JSON.stringify(body.problems)).not.toContain('a-revoked-token');
     expect((await fetch(`${service.ops.url}/readyz`)).status).toBe(503);
 

@@ -27,9 +27,7 @@ beforeAll(async () => {
     req.on('end', () => {
       const { url } = JSON.parse(body) as { url: string };
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(
-        JSON.stringify({ url, ...envelope, httpResponseBody: Buffer.from(page).toString('base64') }),
-      );
+      res.end(JSON.stringify({ url, ...envelope, httpResponseBody: Buffer.from(page).toString('base64') }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

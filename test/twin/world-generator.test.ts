@@ -39,7 +39,12 @@ describe('world generator', () => {
     const world = generateWorld({ seed: 5, size: 300, lineup });
     const decoys = world.films.filter((f) => f.decoy);
     const kinds = new Set(decoys.map((d) => d.decoyKind));
-    expect([...kinds].sort()).toEqual(['english-is-original', 'remake', 'same-title-other-year', 'similar-title']);
+    expect([...kinds].sort()).toEqual([
+      'english-is-original',
+      'remake',
+      'same-title-other-year',
+      'similar-title',
+    ]);
     const targeted = new Set(world.answers.map((a) => a.imdbId));
     expect(decoys.some((d) => targeted.has(d.imdbId))).toBe(false);
     expect(() => parseWorld(world)).not.toThrow();

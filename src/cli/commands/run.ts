@@ -9,13 +9,18 @@ import { startService } from '../../main.js';
 export function register(program: Command): void {
   program
     .command('run')
-    .description('consume festival.nominations and resolve every film through the tiered chain (SIGTERM drains and exits)')
+    .description(
+      'consume festival.nominations and resolve every film through the tiered chain (SIGTERM drains and exits)',
+    )
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
       const service = await startService(config, { logger, registry: new Registry() });
       installGracefulShutdown({ steps: [{ name: 'resolver', stop: () => service.stop() }], logger });
-      logger.info({ metrics: `http://127.0.0.1:${service.ops.port}/metrics` }, 'festival-resolver is running; SIGTERM or Ctrl-C drains and stops');
+      logger.info(
+        { metrics: `http://127.0.0.1:${service.ops.port}/metrics` },
+        'festival-resolver is running; SIGTERM or Ctrl-C drains and stops',
+      );
       // The consumer keeps the process alive; the action returns and commander waits.
     });
 }

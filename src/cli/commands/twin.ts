@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { TWIN_OMDB_KEY, TWIN_TMDB_API_KEY, TWIN_TMDB_TOKEN, TWIN_ZYTE_KEY, type TwinOptionsInput } from '../../twin/options.js';
+import {
+  TWIN_OMDB_KEY,
+  TWIN_TMDB_API_KEY,
+  TWIN_TMDB_TOKEN,
+  TWIN_ZYTE_KEY,
+  type TwinOptionsInput,
+} from '../../twin/options.js';
 import { startTwin } from '../../twin/server.js';
 import { generateWorld } from '../../twin/world-generator.js';
 import { loadWorld, saveWorld, type World } from '../../twin/world.js';
@@ -12,7 +18,8 @@ const print = (line: string): void => {
 function integer(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n)) throw new Error(`${name}: expected a whole number, got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(n))
+      throw new Error(`${name}: expected a whole number, got ${JSON.stringify(value)}`);
     return n;
   };
 }
@@ -28,12 +35,19 @@ interface ServeFlags {
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
-  if (!flags.world && !flags.generate) throw new Error('twin: give --world <file> or --generate [--seed N --size N]');
-  const world: World = flags.world ? await loadWorld(flags.world) : generateWorld({ seed: flags.seed, ...(flags.size !== undefined ? { size: flags.size } : {}) });
-  const options = flags.options ? (JSON.parse(await readFile(flags.options, 'utf8')) as TwinOptionsInput) : {};
+  if (!flags.world && !flags.generate)
+    throw new Error('twin: give --world <file> or --generate [--seed N --size N]');
+  const world: World = flags.world
+    ? await loadWorld(flags.world)
+    : generateWorld({ seed: flags.seed, ...(flags.size !== undefined ? { size: flags.size } : {}) });
+  const options = flags.options
+    ? (JSON.parse(await readFile(flags.options, 'utf8')) as TwinOptionsInput)
+    : {};
   const { twin, urls } = await startTwin({ world, options, port: flags.port, host: flags.host });
   const nominated = world.answers.length;
-  print(`twin: serving ${world.films.length} films (${nominated} nominated, ${world.films.length - nominated} decoys), seed ${world.meta.seed}`);
+  print(
+    `twin: serving ${world.films.length} films (${nominated} nominated, ${world.films.length - nominated} decoys), seed ${world.meta.seed}`,
+  );
   // The twin's keys are fixed, fake values: printing them is how a developer wires the service to it.
   print(`TMDB_BASE_URL=${urls.tmdb}`);
   print(`TMDB_READ_TOKEN=${TWIN_TMDB_TOKEN}`);
@@ -56,14 +70,23 @@ async function serve(flags: ServeFlags): Promise<void> {
 export function register(program: Command): void {
   const twin = program
     .command('twin')
-    .description('Run the local twin of TMDb, OMDb and Zyte (IMDb pages) serving a world file or a generated one')
+    .description(
+      'Run the local twin of TMDb, OMDb and Zyte (IMDb pages) serving a world file or a generated one',
+    )
     .option('--world <file>', 'world JSON to serve')
     .option('--generate', 'generate a world from shared/data/cannes-competition.csv instead')
     .option('--seed <n>', 'seed of the generated world and of the random failures', integer('--seed'), 1)
-    .option('--size <n>', 'nominated films in the generated world (default: the whole lineup)', integer('--size'))
+    .option(
+      '--size <n>',
+      'nominated films in the generated world (default: the whole lineup)',
+      integer('--size'),
+    )
     .option('--port <n>', 'TCP port (0: any free port)', integer('--port'), 8790)
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--options <file>', 'JSON file of behaviour knobs (latency, rate limits, error rates, outages, quotas)')
+    .option(
+      '--options <file>',
+      'JSON file of behaviour knobs (latency, rate limits, error rates, outages, quotas)',
+    )
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -75,7 +98,10 @@ export function register(program: Command): void {
     // --seed and --size are the parent's options (commander parses them on either side of `generate`).
     .action(async (_opts: unknown, command: Command) => {
       const flags = command.optsWithGlobals<{ out: string; seed: number; size?: number }>();
-      const world = generateWorld({ seed: flags.seed, ...(flags.size !== undefined ? { size: flags.size } : {}) });
+      const world = generateWorld({
+        seed: flags.seed,
+        ...(flags.size !== undefined ? { size: flags.size } : {}),
+      });
       await saveWorld(flags.out, world);
       print(`twin: wrote ${world.films.length} films (${world.answers.length} nominated) to ${flags.out}`);
     });

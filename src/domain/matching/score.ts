@@ -16,11 +16,16 @@ function present(value: string | undefined | null): value is string {
 
 /** Best similarity between any of the target's titles and any of the candidate's. */
 function bestTitleMatch(target: MatchTarget, candidate: MatchCandidate): TitleMatch {
-  const targetTitles: PreparedTitle[] = [target.title, target.originalTitle].filter(present).map(prepareTitle);
+  const targetTitles: PreparedTitle[] = [target.title, target.originalTitle]
+    .filter(present)
+    .map(prepareTitle);
   const candidateTitles: [string | undefined, MatchEvidence['matchedTitle']][] = [
     [candidate.title, 'title'],
     [candidate.originalTitle, 'originalTitle'],
-    ...(candidate.alternativeTitles ?? []).map((t): [string, MatchEvidence['matchedTitle']] => [t, 'alternative']),
+    ...(candidate.alternativeTitles ?? []).map((t): [string, MatchEvidence['matchedTitle']] => [
+      t,
+      'alternative',
+    ]),
   ];
   let best: TitleMatch = { similarity: 0, matchedTitle: 'none' };
   for (const [title, kind] of candidateTitles) {

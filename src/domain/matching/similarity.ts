@@ -134,7 +134,10 @@ export function preparedSimilarity(a: PreparedTitle, b: PreparedTitle): number {
   if (a.tokens.length === 0 || b.tokens.length === 0) return 0;
   if (a.normalised === b.normalised) return 1;
   // A leading article may be part of the title in one catalog only ("Die Hard" vs "Hard").
-  return Math.max(tokenSimilarityOfLists(a.tokens, b.tokens), tokenSimilarityOfLists(a.tokensWithArticle, b.tokensWithArticle));
+  return Math.max(
+    tokenSimilarityOfLists(a.tokens, b.tokens),
+    tokenSimilarityOfLists(a.tokensWithArticle, b.tokensWithArticle),
+  );
 }
 
 /** Similarity of two raw titles in [0, 1]. */

@@ -6,7 +6,10 @@
  */
 
 /** Signed distance candidate year - target year, or null when either is unknown. */
-export function yearDistance(targetYear: number | undefined, candidateYear: number | undefined): number | null {
+export function yearDistance(
+  targetYear: number | undefined,
+  candidateYear: number | undefined,
+): number | null {
   if (targetYear === undefined || candidateYear === undefined) return null;
   return candidateYear - targetYear;
 }

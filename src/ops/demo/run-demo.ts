@@ -76,7 +76,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const running: Running = {};
   const runStarted = Date.now();
   try {
-    steps.step(1, 'Local stack: Kafka (KRaft), a MongoDB-wire store (FerretDB on PostgreSQL) and the schema registry');
+    steps.step(
+      1,
+      'Local stack: Kafka (KRaft), a MongoDB-wire store (FerretDB on PostgreSQL) and the schema registry',
+    );
     print(
       '  `stack up` is idempotent: it starts what is not running yet (the first time it fetches Kafka and builds the store and the registry, several minutes)',
     );

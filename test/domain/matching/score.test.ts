@@ -1,12 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { decide, scoreCandidate, type MatchCandidate, type MatchTarget } from '../../../src/domain/matching/index.js';
+import {
+  decide,
+  scoreCandidate,
+  type MatchCandidate,
+  type MatchTarget,
+} from '../../../src/domain/matching/index.js';
 import { foldDiacritics } from '../../../src/domain/matching/normalise.js';
 import { cannesLineup } from '../../helpers/lineup.js';
 
 const thresholds = { accept: 0.75, review: 0.6 };
 
-function target(film: { title: string; originalTitle: string | null; editionYear: number; directors: string[] }): MatchTarget {
-  return { title: film.title, originalTitle: film.originalTitle ?? undefined, year: film.editionYear, directors: film.directors };
+function target(film: {
+  title: string;
+  originalTitle: string | null;
+  editionYear: number;
+  directors: string[];
+}): MatchTarget {
+  return {
+    title: film.title,
+    originalTitle: film.originalTitle ?? undefined,
+    year: film.editionYear,
+    directors: film.directors,
+  };
 }
 
 describe('scoreCandidate', () => {
@@ -61,7 +76,14 @@ describe('scoreCandidate', () => {
   it('when the right film is found through its alternative title, then the evidence says so', () => {
     const scored = scoreCandidate(
       { title: 'Leviafan', year: 2014, directors: ['Andrey Zvyagintsev'] },
-      { id: '6', title: 'Leviathan', originalTitle: 'Левиафан', alternativeTitles: ['Leviatan'], year: 2014, directors: ['Andrei Zvyagintsev'] },
+      {
+        id: '6',
+        title: 'Leviathan',
+        originalTitle: 'Левиафан',
+        alternativeTitles: ['Leviatan'],
+        year: 2014,
+        directors: ['Andrei Zvyagintsev'],
+      },
     );
     expect(['title', 'originalTitle']).toContain(scored.evidence.matchedTitle);
     expect(scored.evidence.directorOverlap).toBe(1);
@@ -72,11 +94,20 @@ describe('scoreCandidate', () => {
     const films = cannesLineup();
     expect(films.length).toBeGreaterThan(1000);
     for (const film of films) {
-      const candidate: MatchCandidate = { id: film.imdbId ?? film.title, title: film.title, originalTitle: film.originalTitle ?? film.title, year: film.editionYear + 1, directors: film.directors };
+      const candidate: MatchCandidate = {
+        id: film.imdbId ?? film.title,
+        title: film.title,
+        originalTitle: film.originalTitle ?? film.title,
+        year: film.editionYear + 1,
+        directors: film.directors,
+      };
       const byEnglish = scoreCandidate({ ...target(film), originalTitle: undefined }, candidate);
       expect(byEnglish.confidence, film.title).toBeGreaterThanOrEqual(thresholds.accept);
       const original = film.originalTitle ?? film.title;
-      const byOriginalWithoutDiacritics = scoreCandidate({ title: foldDiacritics(original), year: film.editionYear, directors: film.directors }, candidate);
+      const byOriginalWithoutDiacritics = scoreCandidate(
+        { title: foldDiacritics(original), year: film.editionYear, directors: film.directors },
+        candidate,
+      );
       expect(byOriginalWithoutDiacritics.confidence, original).toBeGreaterThanOrEqual(thresholds.accept);
     }
   });
@@ -86,9 +117,22 @@ describe('scoreCandidate', () => {
     let pairs = 0;
     for (const film of films) {
       // Four neighbours in the lineup's order keep the test fast; every film is still a target.
-      const others = films.filter((o) => o.editionYear === film.editionYear && o.imdbId !== film.imdbId && !o.directors.some((d) => film.directors.includes(d))).slice(0, 4);
+      const others = films
+        .filter(
+          (o) =>
+            o.editionYear === film.editionYear &&
+            o.imdbId !== film.imdbId &&
+            !o.directors.some((d) => film.directors.includes(d)),
+        )
+        .slice(0, 4);
       for (const other of others) {
-        const scored = scoreCandidate(target(film), { id: other.imdbId ?? other.title, title: other.title, originalTitle: other.originalTitle ?? other.title, year: other.editionYear, directors: other.directors });
+        const scored = scoreCandidate(target(film), {
+          id: other.imdbId ?? other.title,
+          title: other.title,
+          originalTitle: other.originalTitle ?? other.title,
+          year: other.editionYear,
+          directors: other.directors,
+        });
         expect(scored.confidence, `${film.title} / ${other.title}`).toBeLessThan(thresholds.review);
         pairs++;
       }
@@ -108,14 +152,20 @@ describe('scoreCandidate', () => {
   it('when the directors agree, then a year off by one or two still accepts', () => {
     const target: MatchTarget = { title: 'Uzak', year: 2003, directors: ['Nuri Bilge Ceylan'] };
     for (const year of [2001, 2002, 2005]) {
-      expect(scoreCandidate(target, { id: String(year), title: 'Uzak', year, directors: ['Nuri Bilge Ceylan'] }).confidence, String(year)).toBeGreaterThanOrEqual(thresholds.accept);
+      expect(
+        scoreCandidate(target, { id: String(year), title: 'Uzak', year, directors: ['Nuri Bilge Ceylan'] })
+          .confidence,
+        String(year),
+      ).toBeGreaterThanOrEqual(thresholds.accept);
     }
   });
 
   it('when a title differs by a plural or a sequel word and nothing else speaks for it, then it does not reach accept', () => {
     const target: MatchTarget = { title: "The Angels' Share", year: 2012, directors: [] };
     for (const title of ["The Angels' Shares", "The Angels' Share II", "Return to The Angels' Share"]) {
-      expect(scoreCandidate(target, { id: title, title, year: 2012 }).confidence, title).toBeLessThan(thresholds.accept);
+      expect(scoreCandidate(target, { id: title, title, year: 2012 }).confidence, title).toBeLessThan(
+        thresholds.accept,
+      );
     }
   });
 });
