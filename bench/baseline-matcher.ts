@@ -9,7 +9,7 @@
  */
 
 /** One old strategy and the confidence it always reported. */
-export const baselineStrategies = [
+const baselineStrategies = [
   { n: 1, name: 'find_by_imdb_id', confidence: 1.0 },
   { n: 2, name: 'exact_title_year', confidence: 0.95 },
   { n: 3, name: 'normalised_title', confidence: 0.9 },

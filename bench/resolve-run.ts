@@ -69,7 +69,7 @@ export interface RunInput {
 
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
-export function callsOf(counts: ReturnType<TwinServer['counts']>): SourceCalls {
+function callsOf(counts: ReturnType<TwinServer['counts']>): SourceCalls {
   return {
     tmdb: counts['tmdb.find'] + counts['tmdb.search'] + counts['tmdb.movie'],
     omdb: counts['omdb.byId'] + counts['omdb.byTitle'],

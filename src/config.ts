@@ -178,7 +178,7 @@ export const envSchema = z.object({
     .optional(),
 });
 
-export type Env = z.infer<typeof envSchema>;
+type Env = z.infer<typeof envSchema>;
 
 /** The parsed configuration, grouped by the part of the service that uses it. */
 export interface Config {
@@ -254,7 +254,7 @@ function describeIssues(error: z.ZodError, env: Record<string, string | undefine
 }
 
 /** Parses the environment; throws one ConfigError naming every bad variable. */
-export function parseEnv(env: Record<string, string | undefined>): Env {
+function parseEnv(env: Record<string, string | undefined>): Env {
   // Empty strings count as unset so that `FOO= cmd` falls back to the default.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = envSchema.safeParse(cleaned);
@@ -276,7 +276,7 @@ export function parseEnv(env: Record<string, string | undefined>): Env {
 }
 
 /** Builds the grouped Config from parsed variables. */
-export function toConfig(e: Env): Config {
+function toConfig(e: Env): Config {
   return {
     kafka: {
       brokers: e.KAFKA_BROKERS,
@@ -376,7 +376,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Variables of the local stack (`npm run stack -- up|down|status`), apart from the service's own. */
-export const stackEnvSchema = z.object({
+const stackEnvSchema = z.object({
   STACK_DIR: z.string().min(1).default('.stack'),
   STACK_CACHE_DIR: z.string().min(1).optional(),
   STACK_KAFKA_PORT: port.default(9092),

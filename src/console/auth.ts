@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * itself), or a script sends `Authorization: Bearer <token>`.
  */
 
-export const authCookie = 'fr_console_auth';
+const authCookie = 'fr_console_auth';
 
 /** What a request may do. */
 export type Access = 'read_only' | 'signed_out' | 'curator';
@@ -18,12 +18,12 @@ function digest(text: string): Buffer {
 }
 
 /** Constant-time comparison of two strings of any length. */
-export function sameSecret(given: string, expected: string): boolean {
+function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** The cookie value that proves a sign-in: an HMAC of the token, not the token. */
-export function sessionProof(token: string): string {
+function sessionProof(token: string): string {
   return createHmac('sha256', token).update('festival-resolver console session').digest('hex');
 }
 

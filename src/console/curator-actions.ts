@@ -29,7 +29,7 @@ export interface ActionResult {
 }
 
 /** The decision a stored candidate stands for: its TMDb ID or its IMDb ID. */
-export function decisionForCandidate(
+function decisionForCandidate(
   item: ReviewItem,
   source: string,
   candidateId: string,
@@ -48,7 +48,7 @@ export function decisionForCandidate(
 }
 
 /** An ID typed by a curator: tt… is an IMDb ID, a whole number a TMDb ID. */
-export function decisionForTypedId(typed: string, by: string): ReviewDecision {
+function decisionForTypedId(typed: string, by: string): ReviewDecision {
   const id = typed.trim();
   if (/^tt\d+$/.test(id)) return { by, imdbId: id };
   if (/^\d+$/.test(id)) return { by, tmdbId: Number(id) };

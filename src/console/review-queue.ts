@@ -24,7 +24,7 @@ export const ageBands = {
   over_7d: { label: 'over 7 days', minDays: 7, maxDays: Infinity },
   over_30d: { label: 'over 30 days', minDays: 30, maxDays: Infinity },
 } as const;
-export type AgeBand = keyof typeof ageBands;
+type AgeBand = keyof typeof ageBands;
 
 export interface QueueFilter {
   status: ReviewStatus;

@@ -8,8 +8,6 @@
  */
 export const filmTitleTypes = ['movie', 'short', 'tvMovie', 'tvShort', 'video'] as const;
 
-export type FilmTitleType = (typeof filmTitleTypes)[number];
-
 const accepted: ReadonlySet<string> = new Set(filmTitleTypes);
 
 /** True when a title of this type may be the film a nomination names. */

@@ -46,7 +46,7 @@ export function judge(scored: ScoredCandidate[], thresholds: MatchThresholds): M
   );
 }
 
-export function summarise(source: SourceName, s: ScoredCandidate): CandidateSummary {
+function summarise(source: SourceName, s: ScoredCandidate): CandidateSummary {
   return {
     source,
     id: s.candidate.id,

@@ -5,7 +5,7 @@ import type { NormalizedMovie } from '../domain/movie.js';
  * The NormalizedMovie of src/domain/movie.ts as a zod schema: every adapter's mapper output
  * passes through it, so a mapping bug surfaces as invalid_response, not as a bad record.
  */
-export const normalizedMovieSchema = z.object({
+const normalizedMovieSchema = z.object({
   source: z.enum(['tmdb', 'omdb', 'imdb']),
   title: z.string().min(1),
   originalTitle: z.string().min(1).optional(),

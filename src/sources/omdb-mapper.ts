@@ -6,13 +6,13 @@ import { compact } from '../domain/compact.js';
 import type { OmdbMovie } from './omdb-schemas.js';
 
 /** OMDb's "N/A" (and empty) as absent. */
-export function present(value: string | undefined): string | undefined {
+function present(value: string | undefined): string | undefined {
   const v = value?.trim();
   return v === undefined || v === '' || v === 'N/A' ? undefined : v;
 }
 
 /** "Jean Dupont, Ann Lee" → ["Jean Dupont", "Ann Lee"]; "N/A" → []. */
-export function list(value: string | undefined): string[] {
+function list(value: string | undefined): string[] {
   const v = present(value);
   return v === undefined
     ? []
@@ -41,7 +41,7 @@ export function parseRatingValue(value: string): { value: number; scale: number 
 }
 
 /** "2019" or "2019–2020" → 2019. */
-export function parseYear(value: string | undefined): number | undefined {
+function parseYear(value: string | undefined): number | undefined {
   const m = /^(\d{4})/.exec(present(value) ?? '');
   return m ? Number(m[1]) : undefined;
 }
@@ -70,7 +70,7 @@ export function parseReleased(value: string | undefined): string | undefined {
 }
 
 /** "132 min" → 132. */
-export function parseRuntime(value: string | undefined): number | undefined {
+function parseRuntime(value: string | undefined): number | undefined {
   const m = /^(\d+)\s*min/.exec(present(value) ?? '');
   const n = m ? Number(m[1]) : 0;
   return n > 0 ? n : undefined;

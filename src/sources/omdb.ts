@@ -272,7 +272,7 @@ export class OmdbSource implements MovieSource {
 }
 
 /** Title queries in order: title + year, original title + year, then title without year (OMDb's `y` is exact). */
-export function planTitleQueries(query: LookupQuery): { name: string; title: string; year?: number }[] {
+function planTitleQueries(query: LookupQuery): { name: string; title: string; year?: number }[] {
   const title = query.title.trim();
   const original = query.originalTitle?.trim();
   const plan: { name: string; title: string; year?: number }[] = [];

@@ -34,7 +34,7 @@ export function resultToCandidate(r: TmdbMovieResult, imdbId?: string): MatchCan
   };
 }
 
-export function imdbIdOf(d: TmdbMovieDetails): string | undefined {
+function imdbIdOf(d: TmdbMovieDetails): string | undefined {
   const id = d.external_ids?.imdb_id ?? d.imdb_id ?? undefined;
   return id && isImdbId(id) ? id : undefined;
 }

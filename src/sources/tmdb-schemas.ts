@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 
 /** A movie in search and find results. */
-export const tmdbMovieResultSchema = z.object({
+const tmdbMovieResultSchema = z.object({
   id: z.number().int().positive(),
   title: z.string(),
   original_title: z.string().optional(),

@@ -28,7 +28,7 @@ const PG_CONFIG = `${POSTGRES_BIN}/pg_config`;
  * DocumentDB extension builds against, PostGIS and RUM (CREATE EXTENSION documentdb
  * CASCADE pulls them in), and a C tool chain.
  */
-export const POSTGRES_PACKAGES = [
+const POSTGRES_PACKAGES = [
   `postgresql-${POSTGRES_MAJOR}`,
   `postgresql-server-dev-${POSTGRES_MAJOR}`,
   `postgresql-${POSTGRES_MAJOR}-postgis-3`,
@@ -43,7 +43,7 @@ export const POSTGRES_PACKAGES = [
 ] as const;
 
 /** A PostgreSQL extension built from a pinned release archive. */
-export interface ExtensionSource {
+interface ExtensionSource {
   name: string;
   version: string;
   /** The archive in ../shared/vendor (or downloaded from url), checked against sha256. */
@@ -60,7 +60,7 @@ export interface ExtensionSource {
  * documentdb fail ("invalid schedule: 2 seconds"), and DocumentDB is in no registry: all
  * three come from their release archives (`git archive` of the tag), pinned by checksum.
  */
-export const EXTENSIONS: ExtensionSource[] = [
+const EXTENSIONS: ExtensionSource[] = [
   {
     name: 'pgvector',
     version: '0.8.0',
@@ -94,16 +94,16 @@ export const EXTENSIONS: ExtensionSource[] = [
 ];
 
 /** Where the release archives are found in this workplace (a clone beside ../shared). */
-export const vendorDir = join(repoRoot, '..', 'shared', 'vendor');
+const vendorDir = join(repoRoot, '..', 'shared', 'vendor');
 
 /** The cache folder of the built extensions (a DESTDIR tree): its name carries every version. */
-export function extensionsDir(paths: StackPaths): string {
+function extensionsDir(paths: StackPaths): string {
   const key = EXTENSIONS.map((e) => `${e.name}-${e.version}`).join('-');
   return join(paths.cache, `postgres-${POSTGRES_MAJOR}-${key}`);
 }
 
 /** Debian packages from POSTGRES_PACKAGES that are not installed. */
-export function missingPackages(env: ChildEnv): string[] {
+function missingPackages(env: ChildEnv): string[] {
   return POSTGRES_PACKAGES.filter((pkg) => {
     try {
       const status = execFileSync('dpkg-query', ['-W', '-f=${Status}', pkg], {

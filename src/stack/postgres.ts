@@ -23,7 +23,7 @@ export const REGISTRY_DATABASE = 'schema_registry';
 /** The superuser initdb creates; local connections are trusted (127.0.0.1 only). */
 export const POSTGRES_USER = 'postgres';
 /** The system user PostgreSQL runs as when the stack runs as root (PostgreSQL refuses root). */
-export const POSTGRES_SYSTEM_USER = 'postgres';
+const POSTGRES_SYSTEM_USER = 'postgres';
 
 /** Who runs the server: ourselves, or the system user when we are root. */
 interface RunAs {
@@ -76,7 +76,7 @@ function reachable(path: string, who: RunAs): boolean {
  * The data folder: `<stack>/postgres-data`, unless the system user cannot reach it (a
  * clone under /root): then a folder of its own under the temp dir, named after the stack.
  */
-export function postgresDataDir(paths: StackPaths, who: RunAs = runAsSafe()): string {
+function postgresDataDir(paths: StackPaths, who: RunAs = runAsSafe()): string {
   if (reachable(paths.postgresData, who)) return paths.postgresData;
   const key = createHash('sha256').update(paths.root).digest('hex').slice(0, 12);
   return join(tmpdir(), `festival-resolver-postgres-${key}`);
@@ -91,7 +91,7 @@ function runAsSafe(): RunAs {
 }
 
 /** Runs one SQL statement with psql and returns its unaligned output. */
-export function psql(
+function psql(
   port: number,
   database: string,
   sql: string,

@@ -19,9 +19,9 @@ import type { StackPaths } from './paths.js';
 import type { Progress } from './service.js';
 
 /** Versions the local stack runs; stack/pom.xml and the go.mod files under stack/ pin the same. */
-export const KAFKA_VERSION = '3.9.1';
-export const FERRETDB_VERSION = 'v2.5.0';
-export const REGISTRY_VERSION = 'v0.2.1';
+const KAFKA_VERSION = '3.9.1';
+const FERRETDB_VERSION = 'v2.5.0';
+const REGISTRY_VERSION = 'v0.2.1';
 
 /** The folder of Kafka jars (the broker's classpath), fetched with Maven on first use. */
 export function kafkaJarsDir(paths: StackPaths): string {

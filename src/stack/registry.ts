@@ -90,7 +90,7 @@ async function metadataVersion(address: string): Promise<string | undefined> {
 }
 
 /** The registry's configuration: PostgreSQL storage, no authentication, 127.0.0.1 only. */
-export function registryConfigYaml(port: number, postgresPort: number): string {
+function registryConfigYaml(port: number, postgresPort: number): string {
   return [
     'server:',
     '  host: 127.0.0.1',

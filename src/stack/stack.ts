@@ -213,15 +213,7 @@ export function createLocalStack(config: StackConfig, progress: Progress = () =>
 }
 
 /** The pid from the service's pid file when that process is alive and belongs to this stack. */
-export function livePid(service: StackService): number | undefined {
+function livePid(service: StackService): number | undefined {
   const pid = readPid(service.pidFile);
   return pid !== undefined && ownsProcess(pid, service.marker) ? pid : undefined;
-}
-
-/** Throws the StackUnavailableError of the first unhealthy service, if any. */
-export function assertHealthy(stack: LocalStack, statuses: ServiceStatus[]): void {
-  for (const status of statuses) {
-    const service = stack.services.find((s) => s.name === status.name);
-    if (!status.healthy && service) throw unavailable(service, status.reason ?? 'it does not answer');
-  }
 }

@@ -2,7 +2,7 @@ import { hashString } from './prng.js';
 import type { World, WorldFilm } from './world.js';
 
 /** Lower case, no diacritics, words split on anything that is not a letter or digit. */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -13,7 +13,7 @@ export function words(text: string): string[] {
 }
 
 /** Years the film was released in anywhere (festival premiere, theatrical): TMDb's `year` filter matches any. */
-export function releaseYears(film: WorldFilm): number[] {
+function releaseYears(film: WorldFilm): number[] {
   const years = new Set<number>([film.releaseYear]);
   if (film.festivalYear !== null) years.add(film.festivalYear);
   if (film.tmdb.releaseDate) years.add(Number(film.tmdb.releaseDate.slice(0, 4)));

@@ -48,7 +48,7 @@ function person(name: string): Record<string, string> {
  * withholds the year, the release date and the credits (the Directors category is there
  * with an empty credits list), as on the recorded in-development page.
  */
-export function inDevelopment(film: WorldFilm): boolean {
+function inDevelopment(film: WorldFilm): boolean {
   return film.rating === null && film.runtimeMinutes === null;
 }
 

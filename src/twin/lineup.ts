@@ -12,12 +12,12 @@ export interface TwinLineupFilm extends Omit<LineupFilm, 'editionYear' | 'imdbId
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The Cannes competition lineup shipped beside the repository (shared/data, one level up). */
-export function defaultLineupPath(): string {
+function defaultLineupPath(): string {
   return resolve(repoRoot, '../shared/data/cannes-competition.csv');
 }
 
 /** The lineup's films that carry an IMDb ID (the world's answer key needs one). */
-export function parseLineup(csvText: string): TwinLineupFilm[] {
+function parseLineup(csvText: string): TwinLineupFilm[] {
   return parseLineupCsv(csvText).flatMap(({ editionYear, imdbId, ...film }) =>
     imdbId === null ? [] : [{ ...film, festivalYear: editionYear, imdbId }],
   );

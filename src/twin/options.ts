@@ -25,7 +25,7 @@ const outageSchema = z.object({
 });
 
 /** How one service behaves: slowness, limits and failures. */
-export const serviceBehaviourSchema = z.object({
+const serviceBehaviourSchema = z.object({
   latencyMs: z.number().int().nonnegative().default(0),
   jitterMs: z.number().int().nonnegative().default(0),
   rateLimit: rateLimitSchema.nullable().default(null),
@@ -83,10 +83,6 @@ type DeepPartial<T> = T extends (infer U)[]
     : T;
 /** A change to the current options: nested objects merge, arrays and null replace. */
 export type TwinOptionsPatch = DeepPartial<TwinOptions>;
-
-export function defaultTwinOptions(): TwinOptions {
-  return twinOptionsSchema.parse({});
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

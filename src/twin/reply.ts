@@ -3,7 +3,7 @@ import type { TwinOptions, TwinService } from './options.js';
 import type { Random } from './prng.js';
 
 /** Endpoints the twin counts, one per upstream operation the adapters call. */
-export const endpoints = [
+const endpoints = [
   'tmdb.find',
   'tmdb.search',
   'tmdb.movie',
@@ -11,7 +11,7 @@ export const endpoints = [
   'omdb.byTitle',
   'zyte.extract',
 ] as const;
-export type Endpoint = (typeof endpoints)[number];
+type Endpoint = (typeof endpoints)[number];
 
 /** A parsed incoming request, body already read. */
 export interface TwinRequest {

@@ -5,7 +5,7 @@
  * Used by the twin-fidelity tests to compare the twin's answers with real recordings.
  */
 
-export type JsonType = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object';
+type JsonType = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object';
 
 /** Every key path of a value with the JSON types seen there. The root is `$`. */
 export type Shape = Map<string, Set<JsonType>>;
@@ -15,7 +15,7 @@ export interface ShapeOptions {
   ignoreKeys?: readonly string[];
 }
 
-export function jsonType(value: unknown): JsonType {
+function jsonType(value: unknown): JsonType {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   const t = typeof value;
@@ -45,7 +45,7 @@ export function shapeOf(value: unknown, options: ShapeOptions = {}): Shape {
 }
 
 /** The union of several shapes (the shape of an endpoint over all its recordings). */
-export function unionShapes(shapes: readonly Shape[]): Shape {
+function unionShapes(shapes: readonly Shape[]): Shape {
   const out: Shape = new Map();
   for (const shape of shapes)
     for (const [path, types] of shape) {

@@ -17,7 +17,7 @@ import {
  */
 
 /** Defaults close to what the problem statement reports for new festival films. */
-export const defaultRatios: WorldRatios = {
+const defaultRatios: WorldRatios = {
   tmdbFindMiss: 0.5,
   tmdbAbsentOfMisses: 0.3,
   omdbRescue: 0.15,

@@ -23,14 +23,14 @@ import type { World, WorldFilm } from './world.js';
  */
 
 /** Upstream calls per source. */
-export interface SourceCallCounts {
+interface SourceCallCounts {
   tmdb: number;
   omdb: number;
   zyte: number;
 }
 
 /** Why a film needs the calls it needs. */
-export type MinimumCase =
+type MinimumCase =
   | 'tmdb_linked'
   | 'tmdb_unlinked'
   | 'tmdb_unreachable_omdb'
@@ -42,7 +42,7 @@ export type MinimumCase =
   | 'no_id_none';
 
 /** The minimum for one film. */
-export interface FilmMinimum extends SourceCallCounts {
+interface FilmMinimum extends SourceCallCounts {
   imdbId: string;
   case: MinimumCase;
 }
@@ -105,7 +105,7 @@ function omdbReachableByTitle(catalog: Catalog, film: WorldFilm, nomination: Nom
 }
 
 /** The minimum calls for one film, as nominated. */
-export function filmMinimum(catalog: Catalog, nomination: NominatedFilm): FilmMinimum {
+function filmMinimum(catalog: Catalog, nomination: NominatedFilm): FilmMinimum {
   const film = catalog.film(nomination.imdbId);
   if (film === undefined) throw new Error(`world minimum: ${nomination.imdbId} is not in the world`);
   const of = (c: MinimumCase, tmdb: number, omdb: number, zyte: number): FilmMinimum => ({

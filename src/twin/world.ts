@@ -10,14 +10,14 @@ import { z } from 'zod';
 const imdbId = z.string().regex(/^tt\d{7,10}$/, 'expected an IMDb title ID such as tt0038297');
 
 /** An alternative title exactly as TMDb returns it in `alternative_titles.titles`. */
-export const alternativeTitleSchema = z.object({
+const alternativeTitleSchema = z.object({
   iso_3166_1: z.string(),
   title: z.string(),
   type: z.string(),
 });
 
 /** What TMDb knows of a film: whether it has it, whether its record links the IMDb ID, and its titles. */
-export const tmdbViewSchema = z.object({
+const tmdbViewSchema = z.object({
   present: z.boolean(),
   imdbLinked: z.boolean(),
   title: z.string(),
@@ -28,14 +28,9 @@ export const tmdbViewSchema = z.object({
 });
 
 /** Why a decoy is in the catalog: the trap it sets for a matcher. */
-export const decoyKindSchema = z.enum([
-  'same-title-other-year',
-  'similar-title',
-  'remake',
-  'english-is-original',
-]);
+const decoyKindSchema = z.enum(['same-title-other-year', 'similar-title', 'remake', 'english-is-original']);
 
-export const worldFilmSchema = z.object({
+const worldFilmSchema = z.object({
   imdbId,
   tmdbId: z.number().int().positive(),
   /** English title. */
@@ -67,7 +62,7 @@ export const worldFilmSchema = z.object({
 });
 
 /** The truth for one nominated film: the right IDs and what each source can do with it. */
-export const answerSchema = z.object({
+const answerSchema = z.object({
   imdbId,
   tmdbId: z.number().int().positive(),
   /** What the nomination says (a festival lineup: title, original title, festival year, directors). */
@@ -84,7 +79,7 @@ export const answerSchema = z.object({
 });
 
 /** The ratios a world was generated with (all fractions in [0, 1]). */
-export const worldRatiosSchema = z.object({
+const worldRatiosSchema = z.object({
   /** Share of nominated films that TMDb's find-by-IMDb-ID misses. */
   tmdbFindMiss: z.number().min(0).max(1),
   /** Among those misses, the share that TMDb does not have at all (the rest: present, IMDb ID not linked). */
@@ -102,7 +97,7 @@ export const worldRatiosSchema = z.object({
 });
 export type WorldRatios = z.infer<typeof worldRatiosSchema>;
 
-export const worldSchema = z.object({
+const worldSchema = z.object({
   version: z.literal(1),
   meta: z.object({
     seed: z.number().int(),
@@ -115,7 +110,6 @@ export const worldSchema = z.object({
 });
 
 export type AlternativeTitle = z.infer<typeof alternativeTitleSchema>;
-export type TmdbView = z.infer<typeof tmdbViewSchema>;
 export type DecoyKind = z.infer<typeof decoyKindSchema>;
 /** One film of the twin's catalog. */
 export type WorldFilm = z.infer<typeof worldFilmSchema>;

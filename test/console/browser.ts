@@ -11,7 +11,7 @@ import { onTestFinished } from 'vitest';
 
 const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium'];
 
-export function chromiumPath(): string {
+function chromiumPath(): string {
   const path = process.env.CHROMIUM_PATH ?? candidates.find((p) => existsSync(p));
   if (path === undefined || !existsSync(path))
     throw new Error(
@@ -21,7 +21,7 @@ export function chromiumPath(): string {
 }
 
 /** The CI report folder of .ci/run (.stack/ci); screenshots go to its screenshots/ folder. */
-export const screenshotDir = fileURLToPath(new URL('../../.stack/ci/screenshots/', import.meta.url));
+const screenshotDir = fileURLToPath(new URL('../../.stack/ci/screenshots/', import.meta.url));
 
 export async function launchBrowser(): Promise<Browser> {
   const browser = await chromium.launch({

@@ -15,7 +15,7 @@ export const scriptTitle = '<script>alert(1)</script>';
 export const imgTitle = '"><img src=x onerror=alert(1)>';
 export const festival = 'cannes_2023';
 
-export function nomination(
+function nomination(
   id: string,
   film: {
     title: string;

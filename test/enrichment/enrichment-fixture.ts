@@ -30,17 +30,6 @@ export function withTmdbKnowing(world: World, imdbIds: readonly string[]): World
   return next;
 }
 
-/** The same world with films changed by `change`. */
-export function withFilms(
-  world: World,
-  imdbIds: readonly string[],
-  change: (film: WorldFilm) => void,
-): World {
-  const next = structuredClone(world);
-  for (const film of next.films) if (imdbIds.includes(film.imdbId)) change(film);
-  return next;
-}
-
 /**
  * A pipeline that has consumed the world's nominations (movies as that world allows: the
  * unknown films are stubs), with the scheduled enrichment off so only the test enriches.

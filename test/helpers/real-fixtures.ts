@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** ../shared/fixtures/real/: recorded answers of the real services (SOURCES.md, EXPECTED.md). */
-export const realFixturesDir =
+const realFixturesDir =
   process.env.REAL_FIXTURES_DIR ?? fileURLToPath(new URL('../../../shared/fixtures/real/', import.meta.url));
 
 export interface ExpectedEntry {

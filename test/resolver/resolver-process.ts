@@ -5,7 +5,7 @@ import { onTestFinished } from 'vitest';
 const bin = fileURLToPath(new URL('../../bin/festival-resolver.js', import.meta.url));
 
 /** One log line of the child, as pino wrote it. */
-export interface LogLine {
+interface LogLine {
   level: number;
   time: number;
   msg: string;

@@ -7,7 +7,7 @@ import type { LookupQuery, MovieSource } from '../../src/sources/source.js';
 import { TmdbSource } from '../../src/sources/tmdb.js';
 import type { TestTwin } from '../helpers/twin.js';
 
-export const thresholds = { accept: 0.75, review: 0.6 };
+const thresholds = { accept: 0.75, review: 0.6 };
 
 /** Settings a test may change when it builds a source against the twin. */
 export interface MakeOptions {
@@ -54,7 +54,7 @@ export function makeSource(
 }
 
 /** The twin endpoints each source calls. */
-export const endpointsOf = {
+const endpointsOf = {
   tmdb: ['tmdb.find', 'tmdb.search', 'tmdb.movie'],
   omdb: ['omdb.byId', 'omdb.byTitle'],
   imdb: ['zyte.extract'],

@@ -80,7 +80,7 @@ function chosen(names: string[]): ServiceName[] | undefined {
 }
 
 /** One aligned line per service. */
-export function formatStatus(statuses: ServiceStatus[]): string[] {
+function formatStatus(statuses: ServiceStatus[]): string[] {
   return statuses.map((s) => {
     const state = s.healthy ? 'healthy' : 'down';
     const owner = s.pid !== undefined ? `pid ${s.pid}` : s.healthy ? 'external' : '';

@@ -18,7 +18,7 @@ import { movieSummary } from './movie-summary.js';
 const dayMs = 86_400_000;
 
 /** A DOM id for a movie key (keys hold spaces and colons). */
-export function cardId(movieKey: string): string {
+function cardId(movieKey: string): string {
   return `item-${createHash('sha1').update(movieKey).digest('hex').slice(0, 12)}`;
 }
 

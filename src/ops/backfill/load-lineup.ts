@@ -12,7 +12,7 @@ import { UsageError } from '../usage-error.js';
  */
 
 /** A JSON row that will not be sent. */
-export interface InvalidRow {
+interface InvalidRow {
   line: number;
   index: number;
   reason: string;

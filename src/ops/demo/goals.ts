@@ -34,10 +34,10 @@ export interface GoalFigures {
   costPerNominationUsd: number;
 }
 
-export const goals = { failureRate: 0.1, costPerImportUsd: 0.01 } as const;
+const goals = { failureRate: 0.1, costPerImportUsd: 0.01 } as const;
 
 /** Some source could have identified the film. */
-export function knownSomewhere(answer: Answer): boolean {
+function knownSomewhere(answer: Answer): boolean {
   return answer.tmdbPresent || answer.omdb || answer.imdb === 'present';
 }
 

@@ -17,7 +17,7 @@ import { matchesFilters, type DlqFilter } from './dlq-filter.js';
  * `x-original-topic` the runner treats it as a new input message).
  */
 
-export const replayHeaderNames = {
+const replayHeaderNames = {
   replayedFromDlq: 'x-replayed-from-dlq',
   originalOffset: headerNames.originalOffset,
 } as const;

@@ -22,7 +22,7 @@ export interface KpiOptions {
 }
 
 /** (a) one source's lookups. */
-export interface SourceSuccess {
+interface SourceSuccess {
   source: SourceName;
   attempts: number;
   successes: number;
@@ -33,7 +33,7 @@ export interface SourceSuccess {
 }
 
 /** (b) one tier level of the chain. */
-export interface TierEffectiveness {
+interface TierEffectiveness {
   level: number;
   source: SourceName;
   attempts: number;
@@ -43,21 +43,21 @@ export interface TierEffectiveness {
 }
 
 /** (b) movies by the sources that contributed and by import type. */
-export interface HierarchyCount {
+interface HierarchyCount {
   hierarchy: string;
   importType: ImportType;
   movies: number;
 }
 
 /** (c) cost of one source. */
-export interface SourceCost {
+interface SourceCost {
   source: SourceName;
   attempts: number;
   costUsd: number;
 }
 
 /** (c) and (d) one festival import. */
-export interface FestivalHealth {
+interface FestivalHealth {
   festival: string;
   nominations: number;
   movies: number;

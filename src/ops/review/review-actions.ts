@@ -61,7 +61,7 @@ export async function showReview(deps: ReviewDeps, movieKey: string): Promise<Re
 }
 
 /** Validates a curator's answer: an IMDb ID (tt + 7-10 digits) and/or a positive TMDb ID. */
-export function checkDecision(decision: ReviewDecision): void {
+function checkDecision(decision: ReviewDecision): void {
   if (decision.imdbId === undefined && decision.tmdbId === undefined)
     throw new UsageError('give --imdb tt… or --tmdb N');
   if (decision.imdbId !== undefined && !isImdbId(decision.imdbId))
