@@ -7,4 +7,5 @@ export const collectionNames = {
   reviewQueue: 'review_queue',
   spendLedger: 'spend_ledger',
   rateLimits: 'rate_limits',
+  requestQuota: 'request_quota',
 } as const;

@@ -96,6 +96,12 @@ const plans: IndexPlan[] = [
     options: { name: 'expiresAt' },
     ttl: true,
   },
+  {
+    collection: collectionNames.requestQuota,
+    key: { expiresAt: 1 },
+    options: { name: 'expiresAt' },
+    ttl: true,
+  },
 ];
 
 /** What ensureIndexes did. */

@@ -5,7 +5,7 @@ import type { ResolverMetrics } from '../metrics/metrics.js';
 import { createSources } from '../sources/create-sources.js';
 import { ResolutionChain } from './chain.js';
 import { GuardedSource } from './guarded-source.js';
-import type { BudgetPort, LookupCachePort, RateLimitPort } from './ports.js';
+import type { BudgetPort, LookupCachePort, RateLimitPort, RequestQuotaPort } from './ports.js';
 
 /** How many paid requests one lookup of a source can make at most (reserved up front). */
 const maxRequestsPerLookup: Record<SourceName, number> = { tmdb: 12, omdb: 2, imdb: 1 };
@@ -23,6 +23,8 @@ export interface BuildChainDeps {
   cache: LookupCachePort;
   budget: BudgetPort;
   limiter: RateLimitPort;
+  /** Daily request quotas, taken per request sent (none: no quota). */
+  quota?: RequestQuotaPort;
   logger: Logger;
   metrics?: ResolverMetrics;
 }
@@ -33,13 +35,15 @@ export interface BuildChainDeps {
  * enrichment job and the console share it, so they honour the same budgets, rate limits and breakers.
  */
 export function buildChain(config: Config, deps: BuildChainDeps): BuiltChain {
-  const { cache, budget, limiter, logger, metrics } = deps;
+  const { cache, budget, limiter, quota, logger, metrics } = deps;
   const sources = createSources(config, logger, {
     // Short in-process retries ride out a blip; longer trouble goes through the retry topic.
     retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 2_000 },
     beforeRequest: async (source) => {
       const permit = await limiter.acquire(source);
       if (!permit.acquired) throw new Error(`${source}: no rate-limit slot within the wait limit`);
+      if (quota !== undefined && !(await quota.take(source)))
+        throw Object.assign(new Error(`${source}: daily request quota spent`), { code: 'EQUOTA' });
     },
   });
   const guarded = new Map<SourceName, GuardedSource>();

@@ -80,3 +80,9 @@ export interface ParkingPort {
   /** How many are parked, by source. */
   counts(): Promise<Partial<Record<SourceName, number>>>;
 }
+
+/** The daily request quota of a source, taken per request really sent (retries included). */
+export interface RequestQuotaPort {
+  /** True when one more request may be sent today; false once the quota is spent. */
+  take(source: SourceName): Promise<boolean>;
+}

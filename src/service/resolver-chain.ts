@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { ResolverMetrics } from '../metrics/metrics.js';
 import { LookupCache } from '../persistence/lookup-cache.js';
 import { SharedRateLimiter } from '../persistence/rate-limiter.js';
+import { MongoRequestQuota } from '../persistence/request-quota.js';
 import { budgetPort, cachePort } from '../persistence/resolver-ports.js';
 import { budgetsFromConfig, SpendLedger } from '../persistence/spend-ledger.js';
 import { buildChain, type BuiltChain } from '../resolver/build-chain.js';
@@ -34,6 +35,7 @@ export function chainOnMongo(
     cache: cachePort(new LookupCache(db, config.cache)),
     budget: budgetPort(ledger),
     limiter: { acquire: (source) => limiter.acquire(source) },
+    quota: new MongoRequestQuota(db, { omdb: config.sources.omdb.dailyRequestQuota }),
     logger: deps.logger,
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });

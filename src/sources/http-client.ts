@@ -7,7 +7,9 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   /**
    * Awaited before every request (the shared per-source rate limit). It may throw an error
-   * with code ERATELIMIT when no slot came in time: that request becomes a transient outcome.
+   * with code ERATELIMIT when no slot came in time: that request becomes a transient outcome;
+   * or with code EQUOTA when the daily request quota is spent: it becomes quota_exhausted.
+   * Either way the request is not sent.
    */
   beforeRequest?: () => Promise<void>;
 }
@@ -35,9 +37,11 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
       try {
         await beforeRequest();
       } catch (error) {
+        const quota =
+          typeof error === 'object' && error !== null && 'code' in error && error.code === 'EQUOTA';
         throw new AxiosError(
           error instanceof Error ? error.message : 'no request slot',
-          'ERATELIMIT',
+          quota ? 'EQUOTA' : 'ERATELIMIT',
           config,
         );
       }
@@ -161,6 +165,8 @@ export function classifyHttpError(error: unknown): HttpFailure {
       );
     }
     const code = error.code ?? 'ERR_UNKNOWN';
+    if (code === 'EQUOTA')
+      return { kind: 'quota_exhausted', message: `${request} not sent: ${error.message}` };
     const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(error.message);
     if (timedOut) return { kind: 'transient', message: `${request} timed out (${code})` };
     if (transientCodes.has(code))
