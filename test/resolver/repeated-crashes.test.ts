@@ -76,9 +76,16 @@ describe('repeated crashes', () => {
       expect((await child.exited()).signal).toBe('SIGKILL');
       kills.push({ at: Date.now(), recorded: await nominations.countDocuments() });
     }
-    const last = startResolverProcess(viaProxy);
+    const last = startResolverProcess(viaProxy, { logLevel: 'info' });
     await pipeline.waitFor('the whole lineup after the crashes', () => allRecorded(pipeline), 120_000);
     const wallMs = Date.now() - runStarted;
+    // The earlier lives may have finished the lineup while this one was still loading; a
+    // process killed before its code runs cannot drain, so the clean stop waits for it to be up.
+    await pipeline.waitFor(
+      'the last resolver started',
+      () => Promise.resolve(last.logs.some((l) => l.msg === 'resolver started')),
+      60_000,
+    );
     last.child.kill('SIGTERM');
     expect(await last.exited()).toEqual({ code: 0, signal: null });
 

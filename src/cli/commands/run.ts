@@ -15,8 +15,14 @@ export function register(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
-      const service = await startService(config, { logger, registry: new Registry() });
-      installGracefulShutdown({ steps: [{ name: 'resolver', stop: () => service.stop() }], logger });
+      const starting = startService(config, { logger, registry: new Registry() });
+      // Installed before start-up ends: a SIGTERM while the service is still starting waits
+      // for it, then drains and exits 0 like any other (without a handler Node dies by the signal).
+      installGracefulShutdown({
+        steps: [{ name: 'resolver', stop: async () => (await starting).stop() }],
+        logger,
+      });
+      const service = await starting;
       logger.info(
         { metrics: `http://127.0.0.1:${service.ops.port}/metrics` },
         'festival-resolver is running; SIGTERM or Ctrl-C drains and stops',
