@@ -16,7 +16,7 @@
  * Each run has its own topics, group and database, removed at the end.
  */
 import { parseArgs } from 'node:util';
-import { loadStackConfig } from '../src/config.js';
+import { loadStackConfig } from '../src/stack/config.js';
 import { createLocalStack } from '../src/stack/stack.js';
 import { startTwin } from '../src/twin/server.js';
 import type { TwinOptionsInput } from '../src/twin/options.js';

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
 import { RateLimiterMongo } from 'rate-limiter-flexible';
-import { loadStackConfig } from '../src/config.js';
+import { loadStackConfig } from '../src/stack/config.js';
 import { planSummary } from '../src/mongo/explain.js';
 import { SharedRateLimiter } from '../src/persistence/rate-limiter.js';
 import { SpendLedger } from '../src/persistence/spend-ledger.js';

@@ -1,100 +1,28 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import type { SourceName } from './domain/movie.js';
+import {
+  brokers,
+  port,
+  httpUrl,
+  mongoUri,
+  topicName,
+  nonNegative,
+  positiveInt,
+  fraction,
+  duration,
+  bool,
+  tierOrder,
+  criticalOnly,
+  logLevel,
+  describeIssues,
+} from './env-fields.js';
 
 /**
  * Every setting of the service, parsed once from the environment. Nothing else reads
  * process.env: entry points call loadConfig() and pass the result (or slices of it) down.
+ * The local stack's own variables are parsed by src/stack/config.ts.
  */
-
-const hostPort = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$/;
-
-const brokers = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((b) => b.trim())
-      .filter((b) => b.length > 0),
-  )
-  .refine(
-    (list) => list.length > 0 && list.every((b) => hostPort.test(b) && Number(b.split(':')[1]) <= 65535),
-    {
-      message: 'expected a comma-separated list of host:port (for example localhost:9092)',
-    },
-  );
-
-const port = z.coerce
-  .number({ message: 'expected a TCP port number' })
-  .int('expected a whole number')
-  .min(0, 'expected a TCP port between 0 and 65535')
-  .max(65535, 'expected a TCP port between 0 and 65535');
-
-const httpUrl = z.string().url({ message: 'expected an http(s) URL such as http://localhost:8081' });
-
-const mongoUri = z
-  .string()
-  .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'expected a MongoDB URI such as mongodb://127.0.0.1:27017');
-
-const topicName = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, ".", "_", "-")');
-
-const nonNegative = z.coerce.number({ message: 'expected a number' }).min(0, 'expected a number >= 0');
-const positiveInt = z.coerce
-  .number({ message: 'expected a number' })
-  .int('expected a whole number')
-  .min(1, 'expected a whole number >= 1');
-const fraction = z.coerce
-  .number({ message: 'expected a number' })
-  .min(0, 'expected a number in [0, 1]')
-  .max(1, 'expected a number in [0, 1]');
-
-const durationUnits = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const duration = z
-  .string()
-  .regex(/^\s*\d+(\.\d+)?\s*[smhd]\s*$/i, 'expected a duration such as 90s, 30m, 6h or 2d')
-  .transform((t) => {
-    const unit = t.trim().slice(-1).toLowerCase() as keyof typeof durationUnits;
-    return Math.round(Number(t.trim().slice(0, -1)) * durationUnits[unit]);
-  });
-
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const sourceName = z.enum(['tmdb', 'omdb', 'imdb']) satisfies z.ZodType<SourceName>;
-
-const tierOrder = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((t) => t.trim())
-      .filter((t) => t.length > 0),
-  )
-  .pipe(
-    z
-      .array(sourceName, { message: 'expected a comma-separated list of tmdb, omdb, imdb' })
-      .min(1)
-      .refine((l) => new Set(l).size === l.length, 'a tier may appear only once'),
-  );
-
-const criticalOnly = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((t) => t.trim())
-      .filter((t) => t.length > 0),
-  )
-  .pipe(
-    z.array(sourceName, { message: 'expected a comma-separated list of tmdb, omdb, imdb (may be empty)' }),
-  );
-
-const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-  message: 'expected one of fatal, error, warn, info, debug, trace, silent',
-});
 
 /** Environment variables, their defaults and what is expected of them. */
 export const envSchema = z.object({
@@ -240,19 +168,6 @@ export interface Config {
   console: { enabled: boolean; host: string; port: number; token?: string };
 }
 
-function describeIssues(error: z.ZodError, env: Record<string, string | undefined>): string[] {
-  return error.issues.map((issue) => {
-    const variable = String(issue.path[0] ?? '(unknown)');
-    const got = env[variable];
-    const shown =
-      got === undefined
-        ? 'it is not set'
-        : `got ${JSON.stringify(got.length > 80 ? `${got.slice(0, 80)}…` : got)}`;
-    const secret = /KEY|TOKEN|PASSWORD|SECRET/.test(variable);
-    return `${variable}: ${issue.message}; ${secret ? 'value hidden' : shown}`;
-  });
-}
-
 /** Parses the environment; throws one ConfigError naming every bad variable. */
 function parseEnv(env: Record<string, string | undefined>): Env {
   // Empty strings count as unset so that `FOO= cmd` falls back to the default.
@@ -373,72 +288,4 @@ export function sourceKeyVariables(config: Config): Record<SourceName, string> {
 /** Parses process.env (or the given map) into a Config; throws ConfigError on any bad value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   return toConfig(parseEnv(env));
-}
-
-/** Variables of the local stack (`npm run stack -- up|down|status`), apart from the service's own. */
-const stackEnvSchema = z.object({
-  STACK_DIR: z.string().min(1).default('.stack'),
-  STACK_CACHE_DIR: z.string().min(1).optional(),
-  STACK_KAFKA_PORT: port.default(9092),
-  STACK_KAFKA_CONTROLLER_PORT: port.default(9093),
-  STACK_MONGO_PORT: port.default(27017),
-  STACK_REGISTRY_PORT: port.default(8081),
-  STACK_POSTGRES_PORT: port.default(5432),
-  STACK_START_TIMEOUT_MS: positiveInt.default(120000),
-  // Only read to find the default cache folder.
-  XDG_CACHE_HOME: z.string().optional(),
-  HOME: z.string().optional(),
-});
-
-/** Where the local stack keeps its data and listens; relative dirs resolve against the repo root. */
-export interface StackConfig {
-  /** Data, logs and pid files (git-ignored). */
-  dir: string;
-  /** Downloaded jars and the built binaries and extensions, shared by every clone of the repo. */
-  cacheDir: string;
-  ports: { kafka: number; kafkaController: number; mongo: number; registry: number; postgres: number };
-  startTimeoutMs: number;
-  /** The environment the stack's child processes (java, go, mvn, node) inherit. */
-  env: Record<string, string | undefined>;
-}
-
-/** Parses the STACK_* variables; throws one ConfigError naming every bad variable. */
-export function loadStackConfig(env: Record<string, string | undefined> = process.env): StackConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = stackEnvSchema.safeParse(cleaned);
-  if (!result.success) {
-    const lines = describeIssues(result.error, env);
-    throw new ConfigError(
-      `Invalid stack configuration:\n  - ${lines.join('\n  - ')}\nFix the variables above (see "Local stack" in README.md) and start again.`,
-      lines,
-    );
-  }
-  const e = result.data;
-  const ports = {
-    kafka: e.STACK_KAFKA_PORT,
-    kafkaController: e.STACK_KAFKA_CONTROLLER_PORT,
-    mongo: e.STACK_MONGO_PORT,
-    registry: e.STACK_REGISTRY_PORT,
-    postgres: e.STACK_POSTGRES_PORT,
-  };
-  const seen = new Map<number, string>();
-  for (const [name, value] of Object.entries(ports)) {
-    const other = seen.get(value);
-    if (other !== undefined) {
-      const line = `STACK_*_PORT: ${name} and ${other} both use port ${value}; give each service its own port`;
-      throw new ConfigError(
-        `Invalid stack configuration:\n  - ${line}\nFix the variables above and start again.`,
-        [line],
-      );
-    }
-    seen.set(value, name);
-  }
-  const cacheHome = e.XDG_CACHE_HOME ?? `${e.HOME ?? '/tmp'}/.cache`;
-  return {
-    dir: e.STACK_DIR,
-    cacheDir: e.STACK_CACHE_DIR ?? `${cacheHome}/festival-resolver`,
-    ports,
-    startTimeoutMs: e.STACK_START_TIMEOUT_MS,
-    env,
-  };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadStackConfig } from '../src/config.js';
+import { loadStackConfig } from '../src/stack/config.js';
 
 // docker-compose.yml parsed and validated by compose-go (the library `docker compose` is
 // built on), so an unknown key or a malformed value fails here, without a Docker engine.

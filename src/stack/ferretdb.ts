@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import type { StackConfig } from '../config.js';
+import type { StackConfig } from './config.js';
 import { tcpOpen } from './health.js';
 import type { StackPaths } from './paths.js';
 import { FERRETDB_DATABASE, POSTGRES_USER } from './postgres.js';

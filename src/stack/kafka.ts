@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import type { StackConfig } from '../config.js';
+import type { StackConfig } from './config.js';
 import { tcpOpen } from './health.js';
 import type { StackPaths } from './paths.js';
 import { ensureKafkaJars, kafkaJarsDir, runStep } from './prerequisites.js';

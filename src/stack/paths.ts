@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StackConfig } from '../config.js';
+import type { StackConfig } from './config.js';
 
 /** The repository root: stack/ templates and ../shared/vendor live relative to it. */
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { StackConfig } from '../config.js';
+import type { StackConfig } from './config.js';
 import { shownPath, tcpOpen } from './health.js';
 import type { StackPaths } from './paths.js';
 import {

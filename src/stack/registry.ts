@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import type { StackConfig } from '../config.js';
+import type { StackConfig } from './config.js';
 import type { StackPaths } from './paths.js';
 import { POSTGRES_USER, REGISTRY_DATABASE } from './postgres.js';
 import { ensureGoProgram, registryProgram } from './prerequisites.js';

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackConfig } from '../config.js';
+import type { StackConfig } from './config.js';
 import { ferretdbService } from './ferretdb.js';
 import { safeProbe, shownPath, tcpOpen, unavailable, waitHealthy } from './health.js';
 import { kafkaService } from './kafka.js';

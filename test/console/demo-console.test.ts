@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadStackConfig } from '../../src/config.js';
+import { loadStackConfig } from '../../src/stack/config.js';
 import { removePreviousRuns } from '../../src/ops/demo/previous-runs.js';
 import { createLocalStack } from '../../src/stack/stack.js';
 import { adminForTest, kafkaForTest } from '../helpers/kafka.js';

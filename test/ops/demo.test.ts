@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadStackConfig } from '../../src/config.js';
+import { loadStackConfig } from '../../src/stack/config.js';
 import { runIdOf } from '../../src/ops/demo/demo-names.js';
 import { removePreviousRuns } from '../../src/ops/demo/previous-runs.js';
 import { createLocalStack } from '../../src/stack/stack.js';

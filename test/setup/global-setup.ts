@@ -1,6 +1,6 @@
 import { getContainerRuntimeClient } from 'testcontainers';
 import type { TestProject } from 'vitest/node';
-import { loadStackConfig } from '../../src/config.js';
+import { loadStackConfig } from '../../src/stack/config.js';
 import { shownPath } from '../../src/stack/health.js';
 import { createLocalStack } from '../../src/stack/stack.js';
 import type { TestServices } from '../helpers/services.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, onTestFinished, test } from 'vitest';
-import { loadStackConfig, type StackConfig } from '../../src/config.js';
+import { loadStackConfig, type StackConfig } from '../../src/stack/config.js';
 import { createLocalStack, type LocalStack } from '../../src/stack/stack.js';
 import { isAlive } from '../../src/stack/supervisor.js';
 import { uniqueName } from '../helpers/names.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadStackConfig } from '../../src/config.js';
+import { loadStackConfig } from '../../src/stack/config.js';
 import { createLocalStack, type UpResult } from '../../src/stack/stack.js';
 
 // These run against the local stack on its configured ports (the defaults unless STACK_*

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { loadStackConfig } from '../../src/config.js';
+import { loadStackConfig } from '../../src/stack/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { newClusterId } from '../../src/stack/kafka.js';
 import { stackPaths, repoRoot } from '../../src/stack/paths.js';

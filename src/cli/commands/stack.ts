@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadStackConfig } from '../../config.js';
+import { loadStackConfig } from '../../stack/config.js';
 import { shownPath } from '../../stack/health.js';
 import type { ServiceName } from '../../stack/service.js';
 import { createLocalStack, type ServiceStatus } from '../../stack/stack.js';
