@@ -25,6 +25,7 @@ export interface ResolverMetrics {
   upstreamAuthFailures: Counter<'source'>;
   parked: Counter<'source'>;
   parkedNominations: Gauge<'source'>;
+  nominationsStale: Counter;
 }
 
 export function createMetrics(
@@ -87,7 +88,7 @@ export function createMetrics(
     }),
     messagesProcessed: new Counter({
       name: 'festival_resolver_messages_processed_total',
-      help: 'Input messages handled, by outcome (resolved, stub, retried, dead_lettered).',
+      help: 'Input messages handled, by outcome (resolved, stub, stale, retried, parked, dead_lettered, paused, failed).',
       labelNames: ['outcome'],
       registers,
     }),
@@ -131,6 +132,11 @@ export function createMetrics(
       name: 'festival_resolver_parked_nominations',
       help: 'Nominations parked now, by the source whose failures parked them; re-driven once it is healthy.',
       labelNames: ['source'],
+      registers,
+    }),
+    nominationsStale: new Counter({
+      name: 'festival_resolver_nominations_stale_total',
+      help: 'Nomination versions ignored because a newer version (by producedAt) of the same id is stored; committed without any upstream call.',
       registers,
     }),
     circuitState: new Gauge({

@@ -2,9 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { ImportType, SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
+import {
+  nominationStanding,
+  type MovieEventDue,
+  type NominationStanding,
+  type NominationWrite,
+} from '../domain/nomination-identity.js';
 import type { TierStep } from '../resolver/ports.js';
 import {
   announcedState,
+  type MovieAnnouncement,
   type ResolutionRecord,
   type ResolutionStore,
   type MovieWriteResult,
@@ -15,6 +22,11 @@ import type { StoredMovie as MovieRow } from './movie-merge.js';
 import { MoviesRepository } from './movies-repository.js';
 import { NominationsRepository } from './nominations-repository.js';
 import { ReviewQueueRepository } from './review-queue-repository.js';
+
+/** A newer version of the nomination was already stored (a race lost after the pre-check): it is not this one's review. */
+function superseded(recorded: NominationWrite): boolean {
+  return recorded.kind === 'stale' || recorded.kind === 'conflict';
+}
 
 /**
  * The resolver's ResolutionStore on MongoDB: the movie (created, upgraded or left alone),
@@ -58,7 +70,7 @@ export class MongoResolutionStore implements ResolutionStore {
     const document: MovieRow = upsert.document;
     if (upsert.previousKey !== undefined)
       await this.nominations.relinkMovie(upsert.previousKey, document.key, now);
-    await this.nominations.record(nomination, document.key, now);
+    const recorded = await this.nominations.record(nomination, document.key, now);
 
     await this.writeAttempts(nomination, record.steps, {
       created: upsert.created,
@@ -66,7 +78,7 @@ export class MongoResolutionStore implements ResolutionStore {
       hierarchy: document.dataSourceHierarchy,
     });
 
-    if (record.review !== undefined) {
+    if (record.review !== undefined && !superseded(recorded)) {
       await this.review.open({
         movieKey: document.key,
         reason: record.review.reason,
@@ -86,7 +98,14 @@ export class MongoResolutionStore implements ResolutionStore {
       !needsEvent || fresh
         ? [nomination.nominationId]
         : (await this.nominations.findByMovie(document.key)).map((n) => n.nominationId);
-    return { document, created: upsert.created, changed: upsert.changed, needsEvent, nominationIds };
+    return {
+      document,
+      created: upsert.created,
+      changed: upsert.changed,
+      needsEvent,
+      nominationIds,
+      nomination: recorded,
+    };
   }
 
   async recordAttempts(nomination: Nomination, steps: TierStep[]): Promise<void> {
@@ -118,5 +137,26 @@ export class MongoResolutionStore implements ResolutionStore {
 
   async markEventPublished(movieKey: string, state: string): Promise<void> {
     await this.announcements.markAnnounced(movieKey, state);
+  }
+
+  async nominationStanding(nomination: Nomination): Promise<NominationStanding> {
+    return nominationStanding(nomination, await this.nominations.get(nomination.nominationId));
+  }
+
+  async movieAnnouncement(movieKey: string): Promise<MovieAnnouncement | null> {
+    const document = await this.movies.get(movieKey);
+    if (document === null) return null;
+    const nominations = await this.nominations.findByMovie(movieKey);
+    const review = document.importType === 'stub' ? await this.review.get(movieKey) : null;
+    return {
+      document,
+      nominationIds: nominations.map((n) => n.nominationId),
+      festival: nominations[0]?.festival ?? null,
+      ...(review?.status === 'open' ? { reviewReason: review.reason } : {}),
+    };
+  }
+
+  async markEventDuePublished(nominationId: string, due: MovieEventDue): Promise<void> {
+    await this.nominations.eventAnnounced(nominationId, due);
   }
 }

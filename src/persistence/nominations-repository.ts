@@ -2,13 +2,27 @@ import type { Collection, Db } from 'mongodb';
 import type { NominatedFilm, Nomination } from '../domain/nomination.js';
 import { collectionNames } from './collections.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
+import {
+  nominationStanding,
+  type MovieEventDue,
+  type NominationWrite,
+} from '../domain/nomination-identity.js';
 
 /**
  * `nominations`: one document per nomination, keyed by the producer's stable id, written
- * whatever the outcome (full, minimal or stub). What a festival announced is immutable
- * (`$setOnInsert`); who won can change after the ceremony, so `won`, `people` and
- * `critical` follow the newest event by `producedAt` (a replay of an older event does not
- * undo a win). The movie link follows the latest call.
+ * whatever the outcome (full, minimal or stub), holding the newest version by `producedAt`
+ * (src/domain/nomination-identity.ts has the rule). A newer version is applied whole — the
+ * announced fields, `producedAt` and the movie link — by one update guarded on
+ * `producedAt < incoming` and on the movie key it read, so two versions written at once, in
+ * any order and by any instances, end with the newest; a lost race reads again. An older
+ * version changes nothing (`stale`); the same `producedAt` with other content is a
+ * `conflict` and changes nothing; the same version again changes nothing, unless its film
+ * now resolves to another movie, when the link follows it.
+ *
+ * A move from one movie to another leaves both in `eventsDue` in the same update: each
+ * movie's event must be published again with its new list of nominations. The caller
+ * publishes them and clears each (eventAnnounced) once it is durable, so a crash in between
+ * publishes them on redelivery.
  */
 
 /** A nomination as stored. */
@@ -21,22 +35,18 @@ export interface NominationDocument {
   people: string[];
   won: boolean;
   critical: boolean;
-  /** producedAt of the newest event applied. */
+  /** producedAt of the version stored. */
   producedAt: number;
   movieKey: string;
+  /** Movies to announce again after a move (absent when none are owed). */
+  eventsDue?: MovieEventDue[];
   createdAt: Date;
   linkedAt: Date;
   updatedAt: Date;
 }
 
-/** What record() did. */
-export interface RecordResult {
-  created: boolean;
-  /** The nomination now points at a different movie than before. */
-  relinked: boolean;
-  /** Newer event data (won, people, critical) was applied. */
-  updated: boolean;
-}
+/** A write that lost a race re-reads; this many losses in a row is not a race but a bug. */
+const maxRaces = 10;
 
 export class NominationsRepository {
   private readonly nominations: Collection<NominationDocument>;
@@ -45,27 +55,53 @@ export class NominationsRepository {
     this.nominations = db.collection<NominationDocument>(collectionNames.nominations);
   }
 
-  /** Records a nomination and links it to its movie; the same call twice changes nothing. */
-  async record(nomination: Nomination, movieKey: string, now = new Date()): Promise<RecordResult> {
-    const inserted = await this.insertIfNew(nomination, movieKey, now);
-    if (inserted) return { created: true, relinked: false, updated: false };
-    const relink = await this.nominations.updateOne(
-      { nominationId: nomination.nominationId, movieKey: { $ne: movieKey } },
-      { $set: { movieKey, linkedAt: now, updatedAt: now } },
+  /** Records a version of a nomination linked to its movie (see the rule above); the same call twice changes nothing. */
+  async record(nomination: Nomination, movieKey: string, now = new Date()): Promise<NominationWrite> {
+    if (await this.insertIfNew(nomination, movieKey, now)) return { kind: 'created', eventsDue: [] };
+    for (let race = 0; race < maxRaces; race++) {
+      const stored = await this.get(nomination.nominationId);
+      if (stored === null) {
+        if (await this.insertIfNew(nomination, movieKey, now)) return { kind: 'created', eventsDue: [] };
+        continue;
+      }
+      const eventsDue = stored.eventsDue ?? [];
+      const standing = nominationStanding(nomination, stored);
+      switch (standing.kind) {
+        case 'stale':
+          return { kind: 'stale', storedProducedAt: standing.storedProducedAt, eventsDue };
+        case 'conflict':
+          return {
+            kind: 'conflict',
+            storedProducedAt: standing.storedProducedAt,
+            fields: standing.fields,
+            eventsDue,
+          };
+        case 'same':
+          if (stored.movieKey === movieKey) return { kind: 'unchanged', eventsDue };
+          break;
+        case 'new':
+        case 'newer':
+          break;
+      }
+      const written = await this.writeVersion(nomination, movieKey, stored, standing.kind === 'same', now);
+      if (written === null) continue;
+      const movedFrom = stored.movieKey === movieKey ? undefined : stored.movieKey;
+      const due = written.eventsDue ?? [];
+      if (standing.kind === 'same' && movedFrom !== undefined)
+        return { kind: 'relinked', movedFrom, eventsDue: due };
+      return { kind: 'applied', ...(movedFrom === undefined ? {} : { movedFrom }), eventsDue: due };
+    }
+    throw new Error(
+      `nomination ${nomination.nominationId}: lost ${maxRaces} races in a row writing producedAt ${nomination.producedAt}`,
     );
-    const newer = await this.nominations.updateOne(
-      { nominationId: nomination.nominationId, producedAt: { $lt: nomination.producedAt } },
-      {
-        $set: {
-          won: nomination.won,
-          people: nomination.people,
-          critical: nomination.critical,
-          producedAt: nomination.producedAt,
-          updatedAt: now,
-        },
-      },
+  }
+
+  /** Clears one owed movie event once it is durable on Kafka; repeating it changes nothing. */
+  async eventAnnounced(nominationId: string, due: MovieEventDue): Promise<void> {
+    await this.nominations.updateOne(
+      { nominationId },
+      { $pull: { eventsDue: { movieKey: due.movieKey, producedAt: due.producedAt } } },
     );
-    return { created: false, relinked: relink.modifiedCount > 0, updated: newer.modifiedCount > 0 };
   }
 
   /** Points every nomination of one movie key at another (a title-keyed film got its IMDb ID). */
@@ -92,6 +128,57 @@ export class NominationsRepository {
 
   async countByFestival(festival: string): Promise<number> {
     return this.nominations.countDocuments({ festival });
+  }
+
+  /**
+   * Writes the incoming version over the one read, or returns null when the stored document
+   * is no longer that one: the guard admits a newer producedAt only (or, for the same
+   * version, exactly it), and only while the movie link is the one read, so the movies
+   * owed an event are the right ones.
+   */
+  private async writeVersion(
+    n: Nomination,
+    movieKey: string,
+    stored: NominationDocument,
+    sameVersion: boolean,
+    now: Date,
+  ): Promise<NominationDocument | null> {
+    const moved = stored.movieKey !== movieKey;
+    const version = sameVersion
+      ? {}
+      : {
+          festival: n.festival,
+          editionYear: n.editionYear,
+          category: n.category,
+          film: n.film,
+          people: n.people,
+          won: n.won,
+          critical: n.critical,
+          producedAt: n.producedAt,
+        };
+    return this.nominations.findOneAndUpdate(
+      {
+        nominationId: n.nominationId,
+        producedAt: sameVersion ? n.producedAt : { $lt: n.producedAt },
+        movieKey: stored.movieKey,
+      },
+      {
+        $set: { ...version, movieKey, updatedAt: now, ...(moved ? { linkedAt: now } : {}) },
+        ...(moved
+          ? {
+              $addToSet: {
+                eventsDue: {
+                  $each: [
+                    { movieKey: stored.movieKey, producedAt: n.producedAt },
+                    { movieKey, producedAt: n.producedAt },
+                  ],
+                },
+              },
+            }
+          : {}),
+      },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
   }
 
   private async insertIfNew(n: Nomination, movieKey: string, now: Date): Promise<boolean> {

@@ -11,7 +11,12 @@ import type { Disposition } from '../consumer/disposition.js';
 import { backoffDelayMs } from '../backoff.js';
 import type { ChainResult, ResolutionChain } from './chain.js';
 import type { EventPublisher, ParkingPort } from './ports.js';
-import { announcedState, type ResolutionStore, type MovieWriteResult } from './resolution-store.js';
+import {
+  announcedState,
+  type MovieAnnouncement,
+  type MovieWriteResult,
+  type ResolutionStore,
+} from './resolution-store.js';
 
 /**
  * What happens to one input message: the consumer's Disposition, the one outcome type from
@@ -78,6 +83,10 @@ export class NominationProcessor {
     const input = await this.deps.readNomination(value);
     if (!input.ok) return input.disposition;
     const nomination = input.nomination;
+    // Before anything is resolved: an older version, or another claim to the same instant,
+    // must not spend a paid lookup.
+    const standing = await this.deps.store.nominationStanding(nomination);
+    if (standing.kind === 'stale' || standing.kind === 'conflict') return this.outdated(nomination, standing);
     const now = (this.deps.now?.() ?? new Date()).getTime();
     const since = context.retrySince ?? now;
     const horizonPassed = now - since >= this.deps.retry.horizonMs;
@@ -199,7 +208,11 @@ export class NominationProcessor {
       },
       now,
     );
+    // A newer version written meanwhile by another pass: this one is stale after all.
+    if (stored.nomination.kind === 'stale' || stored.nomination.kind === 'conflict')
+      return this.outdated(nomination, stored.nomination);
     if (stored.needsEvent) await this.publish(nomination, stored, result, now);
+    await this.publishEventsDue(nomination, stored, now);
 
     const tier = result.kind === 'resolved' ? result.source : 'stub';
     this.deps.metrics?.resolutions.inc({
@@ -248,6 +261,83 @@ export class NominationProcessor {
         movieResolvedEvent(doc, {
           nominationIds: stored.nominationIds,
           festival: nomination.festival,
+          at: now,
+          upgradedFromStub: false,
+        }),
+      );
+    }
+    await this.deps.store.markEventPublished(doc.key, announcedState(doc));
+  }
+
+  /**
+   * A version older than the stored one is ignored (counted, committed); the same
+   * producedAt with other content is dead-lettered: two facts claim the same instant and
+   * neither can be preferred (see src/domain/nomination-identity.ts).
+   */
+  private outdated(
+    nomination: Nomination,
+    standing:
+      | { kind: 'stale'; storedProducedAt: number }
+      | { kind: 'conflict'; storedProducedAt: number; fields: string[] },
+  ): ProcessResult {
+    const log = {
+      nominationId: nomination.nominationId,
+      producedAt: nomination.producedAt,
+      storedProducedAt: standing.storedProducedAt,
+    };
+    if (standing.kind === 'stale') {
+      this.deps.metrics?.nominationsStale.inc();
+      this.deps.metrics?.messagesProcessed.inc({ outcome: 'stale' });
+      this.log.info(log, 'older version of a stored nomination ignored');
+      return { kind: 'done' };
+    }
+    this.log.warn({ ...log, fields: standing.fields }, 'conflicting version of a stored nomination');
+    return {
+      kind: 'dead_letter',
+      reason: `nomination ${nomination.nominationId}: producedAt ${nomination.producedAt} is already stored with other content (${standing.fields.join(', ')}); two versions claim the same instant`,
+      code: 'NOMINATION_CONFLICT',
+    };
+  }
+
+  /**
+   * The events a nomination's move owes, each movie once with its current nominations: the
+   * movie it left no longer lists it, the one it joined does. Each is cleared once durable,
+   * so a crash publishes it again on redelivery.
+   */
+  private async publishEventsDue(nomination: Nomination, stored: MovieWriteResult, now: Date): Promise<void> {
+    const due = stored.nomination.eventsDue;
+    for (const movieKey of new Set(due.map((d) => d.movieKey))) {
+      // The movie's own event, just published, already lists its nominations after the write.
+      if (!(stored.needsEvent && movieKey === stored.document.key)) {
+        const movie = await this.deps.store.movieAnnouncement(movieKey);
+        if (movie !== null) await this.announce(movie, now);
+      }
+      for (const entry of due.filter((d) => d.movieKey === movieKey))
+        await this.deps.store.markEventDuePublished(nomination.nominationId, entry);
+    }
+  }
+
+  private async announce(movie: MovieAnnouncement, now: Date): Promise<void> {
+    const doc = movie.document;
+    if (doc.importType === 'stub') {
+      await this.deps.events.stub(doc.key, {
+        movieKey: doc.key,
+        imdbId: doc.imdbId ?? null,
+        title: doc.title,
+        year: doc.year ?? null,
+        reason: movie.reviewReason ?? 'all_sources_failed',
+        // Not a lookup: the event announces the movie's new list of nominations.
+        sourcesTried: [],
+        nominationIds: movie.nominationIds,
+        festival: movie.festival,
+        createdAt: now.getTime(),
+      });
+    } else {
+      await this.deps.events.resolved(
+        doc.key,
+        movieResolvedEvent(doc, {
+          nominationIds: movie.nominationIds,
+          festival: movie.festival,
           at: now,
           upgradedFromStub: false,
         }),

@@ -1,5 +1,6 @@
 import type { MovieDocument, NormalizedMovie, SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
+import type { MovieEventDue, NominationStanding, NominationWrite } from '../domain/nomination-identity.js';
 import type { CandidateSummary } from '../sources/outcome.js';
 import type { ReviewReason, TierStep } from './ports.js';
 
@@ -29,6 +30,18 @@ export interface MovieWriteResult {
   /** True while the movie's current state has not been announced on movie.resolved / movie.stub. */
   needsEvent: boolean;
   nominationIds: string[];
+  /** What became of the nomination (a version that lost a race to a newer one comes back stale). */
+  nomination: NominationWrite;
+}
+
+/** A movie as its event announces it now: the document and its nominations. */
+export interface MovieAnnouncement {
+  document: MovieDocument;
+  nominationIds: string[];
+  /** Festival of its first nomination, if any is left. */
+  festival: string | null;
+  /** Why it waits in the review queue, when it does (the reason of a stub event). */
+  reviewReason?: ReviewReason;
 }
 
 /**
@@ -42,6 +55,12 @@ export interface ResolutionStore {
   recordAttempts(nomination: Nomination, steps: TierStep[]): Promise<void>;
   /** Called once the movie's event is durable on Kafka. */
   markEventPublished(movieKey: string, state: string): Promise<void>;
+  /** How a version compares with the stored nomination of its id, read before anything is resolved. */
+  nominationStanding(nomination: Nomination): Promise<NominationStanding>;
+  /** The movie's current announcement, for an event owed after a nomination moved (null once it is gone). */
+  movieAnnouncement(movieKey: string): Promise<MovieAnnouncement | null>;
+  /** Called once an owed movie event is durable on Kafka. */
+  markEventDuePublished(nominationId: string, due: MovieEventDue): Promise<void>;
 }
 
 /** The state an event announces: a new event is due whenever it changes. */

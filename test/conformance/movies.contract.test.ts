@@ -71,7 +71,7 @@ describe('natural-key upserts contract', () => {
     const results = await race(views, 20, (_db, i) =>
       repos[i % repos.length]!.record(nomination, 'tt27847051', now),
     );
-    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'created')).toHaveLength(1);
     expect(await db.collection('nominations').countDocuments({})).toBe(1);
   });
 
