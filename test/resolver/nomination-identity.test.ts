@@ -234,4 +234,68 @@ describe('a reused nomination id', () => {
     expect(await metricValue(service, 'festival_resolver_nominations_stale_total')).toBe(0);
     expect(await messageCount(pipeline, pipeline.config.kafka.topics.dlq)).toBe(0);
   }, 150_000);
+
+  it('when the pass that moved a nomination stopped after the write and before the events, then the redelivery publishes the event each movie is owed', async () => {
+    const filmA = twinFilm({ title: 'Left Behind', releaseYear: 2024 });
+    const filmB = twinFilm({ title: 'Moved To', releaseYear: 2024 });
+    const pipeline = await startPipeline({
+      world: twinWorld([filmA, filmB]),
+      env: { ENRICHMENT_ENABLED: 'false' },
+    });
+    const service = await pipeline.startInstance();
+    const nominations = new NominationsRepository(pipeline.db);
+
+    await pipeline.publish([version(filmA, 'competition', 1_000)]);
+    await settle(pipeline, service, 1, 'the first version handled');
+    // What a crashed pass leaves: the newer version written, none of its events published.
+    const newer = version(filmB, 'un_certain_regard', 2_000);
+    expect(await nominations.record(newer, filmB.imdbId)).toMatchObject({
+      kind: 'applied',
+      movedFrom: filmA.imdbId,
+    });
+
+    await pipeline.publish([newer]);
+    await settle(pipeline, service, 2, 'the redelivered newer version handled');
+    const events = await movieEvents(pipeline);
+    expect(latestFor(events, filmA.imdbId)?.nominationIds).toEqual([]);
+    expect(latestFor(events, filmB.imdbId)?.nominationIds).toEqual([id]);
+    expect((await nominations.get(id))?.eventsDue ?? []).toEqual([]);
+  }, 150_000);
+
+  it('when two versions of several ids reach two instances, newest first for some and oldest first for others, then every nomination ends with its newest version', async () => {
+    const filmA = twinFilm({ title: 'First Claim', releaseYear: 2024 });
+    const filmB = twinFilm({ title: 'Final Claim', releaseYear: 2024 });
+    const pipeline = await startPipeline({
+      world: twinWorld([filmA, filmB]),
+      env: { ENRICHMENT_ENABLED: 'false' },
+    });
+    const services = [await pipeline.startInstance(), await pipeline.startInstance()];
+    const handledByAll = async () => (await handled(services[0]!)) + (await handled(services[1]!));
+    const staleByAll = async () =>
+      (await metricValue(services[0]!, 'festival_resolver_nominations_stale_total')) +
+      (await metricValue(services[1]!, 'festival_resolver_nominations_stale_total'));
+    const nominations = new NominationsRepository(pipeline.db);
+    const ids = Array.from({ length: 6 }, (_, i) => `cannes_2024:competition:either-order-${i}`);
+    const older = (i: number) => ({ ...version(filmA, 'competition', 1_000 + i), nominationId: ids[i]! });
+    const newest = (i: number) => ({ ...version(filmB, 'shorts', 5_000 + i), nominationId: ids[i]! });
+    const odd = [1, 3, 5];
+    const even = [0, 2, 4];
+    // Different films are different message keys: the versions of an id sit on different
+    // partitions and are handled by whichever instance owns each.
+    await pipeline.publish([...odd.map(newest), ...even.map(older)]);
+    await pipeline.waitFor('the first versions handled', async () => (await handledByAll()) >= 6, 120_000);
+    await pipeline.publish([...odd.map(older), ...even.map(newest)]);
+    await pipeline.waitFor('the second versions handled', async () => (await handledByAll()) >= 12, 120_000);
+
+    for (const [i, nominationId] of ids.entries())
+      expect(await nominations.get(nominationId)).toMatchObject({
+        category: 'shorts',
+        producedAt: 5_000 + i,
+        film: { imdbId: filmB.imdbId },
+        movieKey: filmB.imdbId,
+      });
+    expect(await nominations.findByMovie(filmA.imdbId)).toEqual([]);
+    expect(await staleByAll()).toBe(odd.length);
+    expect(await messageCount(pipeline, pipeline.config.kafka.topics.dlq)).toBe(0);
+  }, 180_000);
 });
