@@ -25,7 +25,8 @@ export type Disposition =
       reason: string;
       /**
        * Bounded error code: the x-dlq-error-code header, and lower-cased the metric label
-       * (UNDECODABLE, SCHEMA_INVALID, INVALID_FIELD, RETRIES_EXHAUSTED; see docs/metrics.md).
+       * (UNDECODABLE, SCHEMA_INVALID, INVALID_FIELD, RETRIES_EXHAUSTED,
+       * NOMINATION_CONFLICT; see docs/metrics.md).
        */
       code: string;
     }
