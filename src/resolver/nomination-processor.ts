@@ -2,6 +2,7 @@ import { filmKey } from '../domain/film-key.js';
 import { movieResolvedEvent } from '../domain/movie-events.js';
 import type { SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
+import type { NominationStanding } from '../domain/nomination-identity.js';
 import type { HealthState } from '../http/health-state.js';
 import type { Logger } from '../logger.js';
 import type { ResolverMetrics } from '../metrics/metrics.js';
@@ -208,7 +209,7 @@ export class NominationProcessor {
       },
       now,
     );
-    // A newer version written meanwhile by another pass: this one is stale after all.
+    // Another pass wrote a newer version (or another claim to this instant) since the check.
     if (stored.nomination.kind === 'stale' || stored.nomination.kind === 'conflict')
       return this.outdated(nomination, stored.nomination);
     if (stored.needsEvent) await this.publish(nomination, stored, result, now);
@@ -276,9 +277,7 @@ export class NominationProcessor {
    */
   private outdated(
     nomination: Nomination,
-    standing:
-      | { kind: 'stale'; storedProducedAt: number }
-      | { kind: 'conflict'; storedProducedAt: number; fields: string[] },
+    standing: Extract<NominationStanding, { kind: 'stale' | 'conflict' }>,
   ): ProcessResult {
     const log = {
       nominationId: nomination.nominationId,
