@@ -241,6 +241,7 @@ export class NominationProcessor {
         nominationIds: stored.nominationIds,
         festival: nomination.festival,
         createdAt: now.getTime(),
+        replacesKeys: stored.replacesKeys,
       });
     } else {
       await this.deps.events.resolved(
@@ -250,10 +251,11 @@ export class NominationProcessor {
           festival: nomination.festival,
           at: now,
           upgradedFromStub: false,
+          replacesKeys: stored.replacesKeys,
         }),
       );
     }
-    await this.deps.store.markEventPublished(doc.key, announcedState(doc));
+    await this.deps.store.markEventPublished(doc.key, announcedState(doc), stored.replacesKeys);
   }
 
   private countSkips(result: ChainResult): void {

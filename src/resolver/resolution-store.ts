@@ -29,6 +29,11 @@ export interface MovieWriteResult {
   /** True while the movie's current state has not been announced on movie.resolved / movie.stub. */
   needsEvent: boolean;
   nominationIds: string[];
+  /**
+   * Keys of movies this one replaced (re-keyed or merged into it: one film, one movie) that
+   * no event has named yet; the event carries them in `replacesKeys`.
+   */
+  replacesKeys: string[];
 }
 
 /**
@@ -40,8 +45,8 @@ export interface ResolutionStore {
   save(record: ResolutionRecord, now: Date): Promise<MovieWriteResult>;
   /** Records the upstream requests of a pass that wrote no movie (retry, dead letter, auth failure): money spent is still spent. */
   recordAttempts(nomination: Nomination, steps: TierStep[]): Promise<void>;
-  /** Called once the movie's event is durable on Kafka. */
-  markEventPublished(movieKey: string, state: string): Promise<void>;
+  /** Called once the movie's event (naming `replacesKeys`) is durable on Kafka. */
+  markEventPublished(movieKey: string, state: string, replacesKeys?: readonly string[]): Promise<void>;
 }
 
 /** The state an event announces: a new event is due whenever it changes. */
