@@ -137,7 +137,11 @@ export class MongoResolutionStore implements ResolutionStore {
     if (attempts.length > 0) await this.metrics.recordAttempts(attempts);
   }
 
-  async markEventPublished(movieKey: string, state: string, replacesKeys: readonly string[] = []): Promise<void> {
+  async markEventPublished(
+    movieKey: string,
+    state: string,
+    replacesKeys: readonly string[] = [],
+  ): Promise<void> {
     await this.announcements.markAnnounced(movieKey, state, replacesKeys);
   }
 }

@@ -62,7 +62,10 @@ export class MovieMerger {
    * done. Returns the movie as it is now (the survivor, whose key may differ from the
    * document's) and the keys merged into it by this call.
    */
-  async reconcile(document: StoredMovie, now: Date): Promise<{ document: StoredMovie; mergedKeys: string[] }> {
+  async reconcile(
+    document: StoredMovie,
+    now: Date,
+  ): Promise<{ document: StoredMovie; mergedKeys: string[] }> {
     const mergedKeys: string[] = [];
     let key = document.key;
     let current: StoredMovie = document;
@@ -155,7 +158,10 @@ export class MovieMerger {
     return candidates.find(
       (m) =>
         sharesTitle(m) &&
-        !found.some((other) => other !== m && sharesTitle(other) && (contradicts(movie, other) || contradicts(m, other))),
+        !found.some(
+          (other) =>
+            other !== m && sharesTitle(other) && (contradicts(movie, other) || contradicts(m, other)),
+        ),
     );
   }
 
@@ -257,7 +263,9 @@ export class MovieMerger {
     if (pending.imdbId !== undefined) or.push({ imdbId: pending.imdbId });
     if (pending.tmdbId !== undefined) or.push({ tmdbId: pending.tmdbId });
     if (or.length === 0) return;
-    const holders = await this.movies.find({ $or: or, key: { $ne: current.key } }, { projection: { _id: 0 } }).toArray();
+    const holders = await this.movies
+      .find({ $or: or, key: { $ne: current.key } }, { projection: { _id: 0 } })
+      .toArray();
     for (const holder of holders) {
       if (!contradicts(current, holder) && depth < 2) {
         const [survivor, loser] = survivorOf(current, holder);

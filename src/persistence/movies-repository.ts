@@ -98,7 +98,9 @@ export class MoviesRepository {
       sources: input.sources,
       curated: input.curated,
       titleKey:
-        input.recordTitleKey === false ? undefined : filmKey({ title: input.film.title, year: input.film.year }),
+        input.recordTitleKey === false
+          ? undefined
+          : filmKey({ title: input.film.title, year: input.film.year }),
     });
     return this.upsert(write, input.film, input.now ?? new Date(), input.answeredBy ?? 'nomination');
   }
@@ -254,10 +256,7 @@ export class MoviesRepository {
   }
 
   /** After a write: the film's other stored movies are merged into one (see MovieMerger). */
-  private async reconciled(
-    result: Omit<UpsertResult, 'mergedKeys'>,
-    now: Date,
-  ): Promise<UpsertResult> {
+  private async reconciled(result: Omit<UpsertResult, 'mergedKeys'>, now: Date): Promise<UpsertResult> {
     const { document, mergedKeys } = await this.merger.reconcile(result.document, now);
     if (mergedKeys.length === 0 && document.key === result.document.key) return { ...result, mergedKeys };
     return { ...result, document, changed: true, mergedKeys };
@@ -329,7 +328,8 @@ export class MoviesRepository {
   ): StoredMovie | undefined {
     const named = candidates.filter((m) => (m.titleKeys ?? []).includes(titleKey));
     const first = named[0];
-    if (first === undefined || named.some((m) => contradicts(first, m)) || !compatible(first)) return undefined;
+    if (first === undefined || named.some((m) => contradicts(first, m)) || !compatible(first))
+      return undefined;
     return first;
   }
 }

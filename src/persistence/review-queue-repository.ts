@@ -72,12 +72,18 @@ export class ReviewQueueRepository {
   /** Opens (or adds to) the movie's open item; created is false when one was already open. */
   async open(request: OpenReview): Promise<{ created: boolean; item: ReviewItem }> {
     const now = request.now ?? new Date();
-    const input = { ...request, movieKey: (await this.survivorOf(request.movieKey))?.key ?? request.movieKey };
+    const input = {
+      ...request,
+      movieKey: (await this.survivorOf(request.movieKey))?.key ?? request.movieKey,
+    };
     const opened = await this.openUnder(input, now);
     // A merge that closed this key's items while this one was being written: it follows the merge.
     const survivor = await this.survivorOf(input.movieKey);
     if (survivor !== null)
-      await this.closeMerged(input.movieKey, survivor.key, { carryOver: survivor.importType === 'stub', now });
+      await this.closeMerged(input.movieKey, survivor.key, {
+        carryOver: survivor.importType === 'stub',
+        now,
+      });
     return opened;
   }
 
