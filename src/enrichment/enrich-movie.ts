@@ -163,6 +163,7 @@ async function writeResolved(
     // The movie's own title, not a nomination's: no evidence for matching stubs by title.
     recordTitleKey: false,
     answeredBy: 'enrichment',
+    sameFilmAs: movie.key,
   });
   const doc = upsert.document;
   if (upsert.previousKey !== undefined) await store.nominations.relinkMovie(upsert.previousKey, doc.key, now);
@@ -212,7 +213,9 @@ async function writeResolved(
     await store.markEventPublished(doc.key, announcedState(doc), replacesKeys);
   }
 
-  if (upsert.upgraded) {
+  // The stub enriched may have gone into a better movie of the same film: an upgrade too.
+  const levels: Record<ImportType, number> = { stub: 0, minimal: 1, full: 2 };
+  if (upsert.upgraded || (doc.key !== movie.key && levels[doc.importType] > levels[movie.importType])) {
     deps.metrics?.enrichmentUpgrades.inc({ from: movie.importType, to: doc.importType });
     return {
       kind: 'upgraded',

@@ -87,12 +87,12 @@ export class MovieMerger {
     return { document: (await this.live(key)) ?? current, mergedKeys: [...new Set(mergedKeys)] };
   }
 
-  /** Merges two movies if they are one film and do not contradict each other; true once the loser is gone. */
-  async merge(aKey: string, bKey: string, now: Date): Promise<boolean> {
+  /** Merges two movies of one film unless they contradict each other; the merged (deleted) key, once it is gone. */
+  async merge(aKey: string, bKey: string, now: Date): Promise<string | undefined> {
     const [a, b] = await Promise.all([this.get(aKey), this.get(bKey)]);
-    if (a === null || b === null || a.key === b.key || contradicts(a, b)) return false;
+    if (a === null || b === null || a.key === b.key || contradicts(a, b)) return undefined;
     const [survivor, loser] = survivorOf(a, b);
-    return this.mergePair(survivor.key, loser.key, now);
+    return (await this.mergePair(survivor.key, loser.key, now)) ? loser.key : undefined;
   }
 
   /**

@@ -52,6 +52,11 @@ export interface ResolvedWrite {
   recordTitleKey?: boolean;
   /** Who answers a review item this write makes moot (default 'nomination'; 'enrichment'). */
   answeredBy?: string;
+  /**
+   * The stored movie this answer is about (enrichment looks one movie up again): when the
+   * answer's IDs lead to another stored movie, the two are one film and are merged.
+   */
+  sameFilmAs?: string;
 }
 
 /** What an upsert did. */
@@ -102,7 +107,14 @@ export class MoviesRepository {
           ? undefined
           : filmKey({ title: input.film.title, year: input.film.year }),
     });
-    return this.upsert(write, input.film, input.now ?? new Date(), input.answeredBy ?? 'nomination');
+    const now = input.now ?? new Date();
+    const result = await this.upsert(write, input.film, now, input.answeredBy ?? 'nomination');
+    const about = input.sameFilmAs;
+    if (about === undefined || about === result.document.key || about === result.previousKey) return result;
+    const gone = await this.merger.merge(about, result.document.key, now);
+    if (gone === undefined) return result;
+    const merged = await this.reconciled(result, now);
+    return { ...merged, mergedKeys: [...new Set([gone, ...result.mergedKeys, ...merged.mergedKeys])] };
   }
 
   /** Stores a stub for a film every tier failed on; never touches a better record. */
@@ -258,7 +270,8 @@ export class MoviesRepository {
   /** After a write: the film's other stored movies are merged into one (see MovieMerger). */
   private async reconciled(result: Omit<UpsertResult, 'mergedKeys'>, now: Date): Promise<UpsertResult> {
     const { document, mergedKeys } = await this.merger.reconcile(result.document, now);
-    if (mergedKeys.length === 0 && document.key === result.document.key) return { ...result, mergedKeys };
+    if (mergedKeys.length === 0 && document.key === result.document.key)
+      return { ...result, document, mergedKeys };
     return { ...result, document, changed: true, mergedKeys };
   }
 
