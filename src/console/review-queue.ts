@@ -14,7 +14,7 @@ export const reviewReasons: ReviewReason[] = [
   'all_sources_failed',
   'stale_stub',
 ];
-export const reviewStatuses: ReviewStatus[] = ['open', 'resolved', 'dismissed'];
+export const reviewStatuses: ReviewStatus[] = ['open', 'resolved', 'dismissed', 'merged'];
 
 /** Age bands of an item (since it was opened). */
 export const ageBands = {

@@ -15,6 +15,8 @@ export interface MovieResolvedEvent {
   festival: string | null;
   resolvedAt: number;
   upgradedFromStub: boolean;
+  /** Keys of movies this one replaces (re-keyed, or merged into it: one film, one movie). */
+  replacesKeys: string[];
 }
 
 /** Value of `movie.stub` (see schemas/movie-stub.avsc); times are epoch milliseconds. */
@@ -28,6 +30,8 @@ export interface MovieStubEvent {
   nominationIds: string[];
   festival: string | null;
   createdAt: number;
+  /** Keys of movies this stub replaces (merged into it). */
+  replacesKeys: string[];
 }
 
 /** The `movie.resolved` event announcing a movie's current state. */
@@ -44,7 +48,13 @@ export function movieResolvedEvent(
     | 'dataSourceHierarchy'
     | 'confidence'
   >,
-  context: { nominationIds: string[]; festival: string | null; at: Date; upgradedFromStub: boolean },
+  context: {
+    nominationIds: string[];
+    festival: string | null;
+    at: Date;
+    upgradedFromStub: boolean;
+    replacesKeys?: readonly string[];
+  },
 ): MovieResolvedEvent {
   return {
     movieKey: doc.key,
@@ -60,5 +70,6 @@ export function movieResolvedEvent(
     festival: context.festival,
     resolvedAt: context.at.getTime(),
     upgradedFromStub: context.upgradedFromStub,
+    replacesKeys: [...(context.replacesKeys ?? [])],
   };
 }

@@ -160,13 +160,25 @@ async function writeResolved(
     sources: [result.source],
     now,
     curated: options.curated,
+    // The movie's own title, not a nomination's: no evidence for matching stubs by title.
+    recordTitleKey: false,
+    answeredBy: 'enrichment',
+    sameFilmAs: movie.key,
   });
   const doc = upsert.document;
   if (upsert.previousKey !== undefined) await store.nominations.relinkMovie(upsert.previousKey, doc.key, now);
+  // One film, one movie: the answer may show the movie to be one already stored; the merge
+  // relinked the nominations, so the event names them all (and the keys it replaces).
+  const replacesKeys = doc.replacesKeys ?? [];
+  const linked =
+    doc.key === movie.key && upsert.mergedKeys.length === 0
+      ? nominations
+      : await store.nominations.findByMovie(doc.key);
 
   if (!options.curated) {
     if (doc.importType !== 'stub') {
-      const reviewKey = upsert.previousKey ?? doc.key;
+      // A re-keyed or merged movie's item has moved to its key already (movie-merger.ts).
+      const reviewKey = doc.key;
       const open = await store.review.get(reviewKey);
       if (open?.status === 'open' && answeredByUpgrade.has(open.reason)) {
         await store.review.resolve(
@@ -184,22 +196,26 @@ async function writeResolved(
 
   // A curator's fix can change the IDs without changing the announced state: announce it anyway.
   if (
-    upsert.changed &&
-    (options.curated || !(await store.announcements.isAnnounced(doc.key, announcedState(doc))))
+    (upsert.changed &&
+      (options.curated || !(await store.announcements.isAnnounced(doc.key, announcedState(doc))))) ||
+    replacesKeys.length > 0
   ) {
     await deps.events.resolved(
       doc.key,
       movieResolvedEvent(doc, {
-        nominationIds: nominations.map((n) => n.nominationId),
-        festival: nominations[0]?.festival ?? null,
+        nominationIds: linked.map((n) => n.nominationId),
+        festival: linked[0]?.festival ?? null,
         at: now,
         upgradedFromStub: movie.importType === 'stub' && doc.importType !== 'stub',
+        replacesKeys,
       }),
     );
-    await store.markEventPublished(doc.key, announcedState(doc));
+    await store.markEventPublished(doc.key, announcedState(doc), replacesKeys);
   }
 
-  if (upsert.upgraded) {
+  // The stub enriched may have gone into a better movie of the same film: an upgrade too.
+  const levels: Record<ImportType, number> = { stub: 0, minimal: 1, full: 2 };
+  if (upsert.upgraded || (doc.key !== movie.key && levels[doc.importType] > levels[movie.importType])) {
     deps.metrics?.enrichmentUpgrades.inc({ from: movie.importType, to: doc.importType });
     return {
       kind: 'upgraded',

@@ -30,6 +30,7 @@ const plans: IndexPlan[] = [
     options: { unique: true, sparse: true, name: 'tmdbId_unique' },
   },
   { collection: collectionNames.movies, key: { aliasKeys: 1 }, options: { name: 'aliasKeys' } },
+  { collection: collectionNames.movies, key: { titleKeys: 1 }, options: { name: 'titleKeys' } },
   {
     collection: collectionNames.movies,
     key: { needsEnrichment: 1, nextEnrichmentAt: 1 },

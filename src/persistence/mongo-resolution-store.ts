@@ -71,6 +71,7 @@ export class MongoResolutionStore implements ResolutionStore {
     if (upsert.previousKey !== undefined)
       await this.nominations.relinkMovie(upsert.previousKey, document.key, now);
     const recorded = await this.nominations.record(nomination, document.key, now);
+    await this.followMerge(document.key, now);
 
     await this.writeAttempts(nomination, record.steps, {
       created: upsert.created,
@@ -78,7 +79,8 @@ export class MongoResolutionStore implements ResolutionStore {
       hierarchy: document.dataSourceHierarchy,
     });
 
-    if (record.review !== undefined && !superseded(recorded)) {
+    // A film another nomination resolved (the same movie, or one merged into it) needs no curator.
+    if (record.review !== undefined && !superseded(recorded) && document.importType === 'stub') {
       await this.review.open({
         movieKey: document.key,
         reason: record.review.reason,
@@ -91,9 +93,12 @@ export class MongoResolutionStore implements ResolutionStore {
     // A movie created just now has never been announced and has no other nomination yet
     // (nominations are linked only after their movie is written); only an existing movie
     // needs the announced-state lookup and, when due, the query of its nominations.
-    const fresh = upsert.created && upsert.previousKey === undefined;
+    const replacesKeys = document.replacesKeys ?? [];
+    const fresh = upsert.created && upsert.previousKey === undefined && upsert.mergedKeys.length === 0;
     const needsEvent =
-      fresh || !(await this.announcements.isAnnounced(document.key, announcedState(document)));
+      fresh ||
+      replacesKeys.length > 0 ||
+      !(await this.announcements.isAnnounced(document.key, announcedState(document)));
     const nominationIds =
       !needsEvent || fresh
         ? [nomination.nominationId]
@@ -105,7 +110,17 @@ export class MongoResolutionStore implements ResolutionStore {
       needsEvent,
       nominationIds,
       nomination: recorded,
+      replacesKeys,
     };
+  }
+
+  /**
+   * One film, one movie: a merge that ran between the movie write and the nomination's
+   * (movie-merger.ts) has relinked the others already; this nomination follows it too.
+   */
+  private async followMerge(movieKey: string, now: Date): Promise<void> {
+    const live = await this.movies.liveKey(movieKey);
+    if (live !== movieKey) await this.nominations.relinkMovie(movieKey, live, now);
   }
 
   async recordAttempts(nomination: Nomination, steps: TierStep[]): Promise<void> {
@@ -135,8 +150,12 @@ export class MongoResolutionStore implements ResolutionStore {
     if (attempts.length > 0) await this.metrics.recordAttempts(attempts);
   }
 
-  async markEventPublished(movieKey: string, state: string): Promise<void> {
-    await this.announcements.markAnnounced(movieKey, state);
+  async markEventPublished(
+    movieKey: string,
+    state: string,
+    replacesKeys: readonly string[] = [],
+  ): Promise<void> {
+    await this.announcements.markAnnounced(movieKey, state, replacesKeys);
   }
 
   async nominationStanding(nomination: Nomination): Promise<NominationStanding> {

@@ -6,8 +6,9 @@ import { FestivalResolverError } from '../errors.js';
 import { collectionNames } from './collections.js';
 import { defaultEnrichmentSchedule, nextAttemptAt, type EnrichmentSchedule } from './enrichment-schedule.js';
 import { compact } from '../domain/compact.js';
-import { mergeMovie, type MovieWrite, type StoredMovie } from './movie-merge.js';
+import { contradicts, mergeMovie, type MovieWrite, type StoredMovie } from './movie-merge.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
+import { MovieMerger } from './movie-merger.js';
 
 /**
  * `movies`: one document per film, idempotent by its natural key `key` (unique index;
@@ -22,6 +23,13 @@ import { isDuplicateKeyError } from './mongo-errors.js';
  * and the title key is kept in `aliasKeys`; the result carries `previousKey` so the caller
  * re-links that film's nominations (NominationsRepository.relinkMovie). Callers always
  * link a nomination to `result.document.key`, never to a key they computed.
+ *
+ * One film, one movie: a write that shares an IMDb or TMDb ID with a stored movie goes
+ * into it, and after every write the film's other stored movies (two writers racing, a
+ * stub under a title key beside the resolved film, a title-keyed movie holding the TMDb ID
+ * the IMDb-keyed one just learnt) are merged into one by MovieMerger: `mergedKeys` names
+ * them, their nominations are relinked and their review items closed. A TMDb ID already
+ * held by a movie of another film (another IMDb ID) stays in `data` only.
  */
 
 /** The nominated film, as the festival described it. */
@@ -40,6 +48,15 @@ export interface ResolvedWrite {
   now?: Date;
   /** Fetched with a curator's locked IDs (see MovieWrite.curated). */
   curated?: boolean;
+  /** Records the film's title key in `titleKeys` (default true: the film is a nomination's). */
+  recordTitleKey?: boolean;
+  /** Who answers a review item this write makes moot (default 'nomination'; 'enrichment'). */
+  answeredBy?: string;
+  /**
+   * The stored movie this answer is about (enrichment looks one movie up again): when the
+   * answer's IDs lead to another stored movie, the two are one film and are merged.
+   */
+  sameFilmAs?: string;
 }
 
 /** What an upsert did. */
@@ -50,9 +67,11 @@ export interface UpsertResult {
   document: StoredMovie;
   /** Set when a title-keyed movie was re-keyed to its IMDb ID. */
   previousKey?: string;
+  /** Other movies of the same film merged into `document` by this write (already relinked, deleted). */
+  mergedKeys: string[];
 }
 
-const maxRaces = 5;
+const maxRaces = 8;
 
 function validImdbId(value: string | null | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -61,9 +80,11 @@ function validImdbId(value: string | null | undefined): string | undefined {
 
 export class MoviesRepository {
   private readonly movies: Collection<StoredMovie>;
+  private readonly merger: MovieMerger;
 
   constructor(db: Db) {
     this.movies = db.collection<StoredMovie>(collectionNames.movies);
+    this.merger = new MovieMerger(db);
   }
 
   /** Stores a source's match (full or minimal): creates, upgrades or leaves the movie as it is. */
@@ -81,8 +102,19 @@ export class MoviesRepository {
       confidence: input.confidence,
       sources: input.sources,
       curated: input.curated,
+      titleKey:
+        input.recordTitleKey === false
+          ? undefined
+          : filmKey({ title: input.film.title, year: input.film.year }),
     });
-    return this.upsert(write, input.film, input.now ?? new Date());
+    const now = input.now ?? new Date();
+    const result = await this.upsert(write, input.film, now, input.answeredBy ?? 'nomination');
+    const about = input.sameFilmAs;
+    if (about === undefined || about === result.document.key || about === result.previousKey) return result;
+    const gone = await this.merger.merge(about, result.document.key, now);
+    if (gone === undefined) return result;
+    const merged = await this.reconciled(result, now);
+    return { ...merged, mergedKeys: [...new Set([gone, ...result.mergedKeys, ...merged.mergedKeys])] };
   }
 
   /** Stores a stub for a film every tier failed on; never touches a better record. */
@@ -97,12 +129,19 @@ export class MoviesRepository {
       importType: 'stub',
       confidence: 0,
       sources: [],
+      titleKey: filmKey({ title: film.title, year: film.year }),
     });
     return this.upsert(write, film, now);
   }
 
   async get(key: string): Promise<StoredMovie | null> {
     return this.movies.findOne({ $or: [{ key }, { aliasKeys: key }] });
+  }
+
+  /** The key a movie goes by now: the movie that took `key` over as an alias (merged, re-keyed), else `key`. */
+  async liveKey(key: string): Promise<string> {
+    const survivor = await this.movies.findOne({ aliasKeys: key }, { projection: { key: 1 } });
+    return survivor?.key ?? key;
   }
 
   /** Notes an enrichment attempt, whatever its outcome, so the schedule can space them. */
@@ -167,7 +206,12 @@ export class MoviesRepository {
       .toArray();
   }
 
-  private async upsert(input: MovieWrite, film: FilmRef, now: Date): Promise<UpsertResult> {
+  private async upsert(
+    input: MovieWrite,
+    film: FilmRef,
+    now: Date,
+    answeredBy = 'nomination',
+  ): Promise<UpsertResult> {
     const write = { ...input };
     for (let race = 0; race < maxRaces; race += 1) {
       const existing = await this.findExisting(write, film);
@@ -188,46 +232,74 @@ export class MoviesRepository {
         const document = { ...merged.document };
         try {
           await this.movies.insertOne({ ...document });
-          return { created: true, upgraded: false, changed: true, document };
+          return this.reconciled({ created: true, upgraded: false, changed: true, document }, now);
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
-          // Either another writer created this film (the next read finds it) or another film
-          // already claims this TMDb ID: keep it in `data` only rather than fail forever.
-          if (
-            write.tmdbId !== undefined &&
-            (await this.movies.findOne({ tmdbId: write.tmdbId, imdbId: { $ne: write.imdbId } })) !== null
-          )
-            delete write.tmdbId;
+          // Another writer created this film (the next read finds it by key or ID), or a
+          // movie of another film holds this TMDb ID: the write keeps it in `data` only.
+          await this.settleConflict(write, null, now);
           continue;
         }
       }
-      if (!merged.changed) return { created: false, upgraded: false, changed: false, document: existing };
+      if (!merged.changed)
+        return this.reconciled({ created: false, upgraded: false, changed: false, document: existing }, now);
       const next = { ...merged.document, version: existing.version + 1 };
-      const replacement = next;
       try {
-        const replaced = await this.movies.replaceOne(
-          { key: existing.key, version: existing.version },
-          replacement,
-        );
+        const replaced = await this.movies.replaceOne({ key: existing.key, version: existing.version }, next);
         if (replaced.matchedCount === 0) continue;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
+        // Another movie holds the key or an ID this write brings: one film is merged, another film's ID is dropped.
+        await this.settleConflict(write, existing, now);
         continue;
       }
       const previousKey = existing.key !== next.key ? existing.key : undefined;
-      return compact({
-        created: false,
-        upgraded: merged.upgraded,
-        changed: true,
-        document: next,
-        previousKey,
-      });
+      if (previousKey !== undefined) await this.merger.followRekey(previousKey, next, answeredBy, now);
+      return this.reconciled(
+        compact({ created: false, upgraded: merged.upgraded, changed: true, document: next, previousKey }),
+        now,
+      );
     }
     throw new FestivalResolverError(
       'MONGO_UNAVAILABLE',
       `movie ${write.key} lost ${maxRaces} write races in a row`,
       { retryable: true },
     );
+  }
+
+  /** After a write: the film's other stored movies are merged into one (see MovieMerger). */
+  private async reconciled(result: Omit<UpsertResult, 'mergedKeys'>, now: Date): Promise<UpsertResult> {
+    const { document, mergedKeys } = await this.merger.reconcile(result.document, now);
+    if (mergedKeys.length === 0 && document.key === result.document.key)
+      return { ...result, document, mergedKeys };
+    return { ...result, document, changed: true, mergedKeys };
+  }
+
+  /**
+   * A write failed on a unique index: the movie holding the key or ID is either this film
+   * (merged with the one being written, so the next attempt finds one document) or another
+   * film, whose TMDb ID the write then keeps in `data` only. Never a movie without an IMDb ID
+   * taken for another film: that is how a film used to end up as two movies.
+   */
+  private async settleConflict(write: MovieWrite, existing: StoredMovie | null, now: Date): Promise<void> {
+    const or: Filter<StoredMovie>[] = [{ key: write.key }];
+    if (write.imdbId !== undefined) or.push({ imdbId: write.imdbId });
+    if (write.tmdbId !== undefined) or.push({ tmdbId: write.tmdbId });
+    const holders = await this.movies
+      .find({ $or: or }, { projection: { _id: 0 } })
+      .limit(5)
+      .toArray();
+    for (const holder of holders) {
+      if (existing !== null && holder.key === existing.key) continue;
+      const otherFilm =
+        (write.imdbId !== undefined && holder.imdbId !== undefined && holder.imdbId !== write.imdbId) ||
+        (existing !== null && contradicts(existing, holder));
+      if (otherFilm) {
+        if (write.tmdbId !== undefined && holder.tmdbId === write.tmdbId) delete write.tmdbId;
+        continue;
+      }
+      if (existing !== null) await this.merger.merge(existing.key, holder.key, now);
+    }
   }
 
   /**
@@ -241,6 +313,7 @@ export class MoviesRepository {
     if (write.imdbId !== undefined) or.push({ imdbId: write.imdbId });
     if (write.tmdbId !== undefined) or.push({ tmdbId: write.tmdbId });
     if (titleKey !== write.key) or.push({ key: titleKey });
+    or.push({ titleKeys: titleKey });
     const candidates = await this.movies
       .find({ $or: or }, { projection: { _id: 0 } })
       .limit(10)
@@ -255,7 +328,21 @@ export class MoviesRepository {
       pick((m) => write.imdbId !== undefined && m.imdbId === write.imdbId) ??
       pick((m) => write.tmdbId !== undefined && m.tmdbId === write.tmdbId) ??
       pick((m) => m.key === titleKey) ??
+      this.byTitleKey(candidates, titleKey, compatible) ??
       null
     );
+  }
+
+  /** A movie nominated under this title key, unless movies of two films were (then the title says nothing). */
+  private byTitleKey(
+    candidates: StoredMovie[],
+    titleKey: string,
+    compatible: (m: StoredMovie) => boolean,
+  ): StoredMovie | undefined {
+    const named = candidates.filter((m) => (m.titleKeys ?? []).includes(titleKey));
+    const first = named[0];
+    if (first === undefined || named.some((m) => contradicts(first, m)) || !compatible(first))
+      return undefined;
+    return first;
   }
 }

@@ -12,10 +12,13 @@ import { isDuplicateKeyError } from './mongo-errors.js';
  * when it is resolved or dismissed; closed items
  * stay as history, so a film can be reopened later. Opening again while open adds the
  * nomination ids and refreshes the reason and candidates, and changes nothing when they
- * are the same.
+ * are the same. When two movies of one film are merged (movie-merger.ts), the merged
+ * movie's open item is closed as `merged` with the key it went into (and carried over to
+ * the survivor while that is still a stub): it is history, no longer counted as open. An
+ * item opened under a key that has been merged away goes to the survivor.
  */
 
-export type ReviewStatus = 'open' | 'resolved' | 'dismissed';
+export type ReviewStatus = 'open' | 'resolved' | 'dismissed' | 'merged';
 
 /** A curator's answer. */
 export interface ReviewDecision {
@@ -37,6 +40,8 @@ export interface ReviewItem {
   escalatedAt?: Date;
   resolution?: ReviewDecision & { at: Date };
   dismissedAt?: Date;
+  /** Set when the movie was merged into another: the survivor's key. */
+  mergedInto?: string;
 }
 
 export interface OpenReview {
@@ -56,6 +61,7 @@ export class ReviewQueueRepository {
     importType: string;
     createdAt: Date;
     dataSourceHierarchy: SourceName[];
+    aliasKeys?: string[];
   }>;
 
   constructor(db: Db) {
@@ -64,8 +70,24 @@ export class ReviewQueueRepository {
   }
 
   /** Opens (or adds to) the movie's open item; created is false when one was already open. */
-  async open(input: OpenReview): Promise<{ created: boolean; item: ReviewItem }> {
-    const now = input.now ?? new Date();
+  async open(request: OpenReview): Promise<{ created: boolean; item: ReviewItem }> {
+    const now = request.now ?? new Date();
+    const input = {
+      ...request,
+      movieKey: (await this.survivorOf(request.movieKey))?.key ?? request.movieKey,
+    };
+    const opened = await this.openUnder(input, now);
+    // A merge that closed this key's items while this one was being written: it follows the merge.
+    const survivor = await this.survivorOf(input.movieKey);
+    if (survivor !== null)
+      await this.closeMerged(input.movieKey, survivor.key, {
+        carryOver: survivor.importType === 'stub',
+        now,
+      });
+    return opened;
+  }
+
+  private async openUnder(input: OpenReview, now: Date): Promise<{ created: boolean; item: ReviewItem }> {
     const nominationIds = [...new Set(input.nominationIds ?? [])];
     for (let race = 0; race < 3; race += 1) {
       const current = await this.items.findOne({ openKey: input.movieKey }, { projection: { _id: 0 } });
@@ -185,8 +207,37 @@ export class ReviewQueueRepository {
     return escalated;
   }
 
+  /**
+   * The movie `fromKey` was merged into `intoKey`: its open item is closed as `merged`
+   * (carried over to the survivor first when `carryOver`: the film still needs a curator).
+   * Repeating it changes nothing.
+   */
+  async closeMerged(
+    fromKey: string,
+    intoKey: string,
+    options: { carryOver: boolean; now?: Date },
+  ): Promise<ReviewItem | null> {
+    const now = options.now ?? new Date();
+    const open = await this.items.findOne({ openKey: fromKey }, { projection: { _id: 0 } });
+    if (open === null) return null;
+    if (options.carryOver)
+      await this.open({
+        movieKey: intoKey,
+        reason: open.reason,
+        candidates: open.candidates,
+        nominationIds: open.nominationIds,
+        now,
+      });
+    return this.close(fromKey, { status: 'merged', mergedInto: intoKey, updatedAt: now });
+  }
+
   async countOpen(): Promise<number> {
     return this.items.countDocuments({ status: 'open' });
+  }
+
+  /** The movie that took this key over (merged or re-keyed into it), if one did. */
+  private async survivorOf(movieKey: string): Promise<{ key: string; importType: string } | null> {
+    return this.movies.findOne({ aliasKeys: movieKey }, { projection: { _id: 0, key: 1, importType: 1 } });
   }
 
   private async close(movieKey: string, fields: Partial<ReviewItem>): Promise<ReviewItem | null> {

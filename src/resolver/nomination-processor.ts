@@ -255,6 +255,7 @@ export class NominationProcessor {
         nominationIds: stored.nominationIds,
         festival: nomination.festival,
         createdAt: now.getTime(),
+        replacesKeys: stored.replacesKeys,
       });
     } else {
       await this.deps.events.resolved(
@@ -264,10 +265,11 @@ export class NominationProcessor {
           festival: nomination.festival,
           at: now,
           upgradedFromStub: false,
+          replacesKeys: stored.replacesKeys,
         }),
       );
     }
-    await this.deps.store.markEventPublished(doc.key, announcedState(doc));
+    await this.deps.store.markEventPublished(doc.key, announcedState(doc), stored.replacesKeys);
   }
 
   /**
@@ -330,6 +332,8 @@ export class NominationProcessor {
         nominationIds: movie.nominationIds,
         festival: movie.festival,
         createdAt: now.getTime(),
+        // A move of a nomination replaces no movie; a merge names its keys in its own event.
+        replacesKeys: [],
       });
     } else {
       await this.deps.events.resolved(

@@ -32,6 +32,11 @@ export interface MovieWriteResult {
   nominationIds: string[];
   /** What became of the nomination (a version that lost a race to a newer one comes back stale). */
   nomination: NominationWrite;
+  /**
+   * Keys of movies this one replaced (re-keyed or merged into it: one film, one movie) that
+   * no event has named yet; the event carries them in `replacesKeys`.
+   */
+  replacesKeys: string[];
 }
 
 /** A movie as its event announces it now: the document and its nominations. */
@@ -53,8 +58,8 @@ export interface ResolutionStore {
   save(record: ResolutionRecord, now: Date): Promise<MovieWriteResult>;
   /** Records the upstream requests of a pass that wrote no movie (retry, dead letter, auth failure): money spent is still spent. */
   recordAttempts(nomination: Nomination, steps: TierStep[]): Promise<void>;
-  /** Called once the movie's event is durable on Kafka. */
-  markEventPublished(movieKey: string, state: string): Promise<void>;
+  /** Called once the movie's event (naming `replacesKeys`) is durable on Kafka. */
+  markEventPublished(movieKey: string, state: string, replacesKeys?: readonly string[]): Promise<void>;
   /** How a version compares with the stored nomination of its id, read before anything is resolved. */
   nominationStanding(nomination: Nomination): Promise<NominationStanding>;
   /** The movie's current announcement, for an event owed after a nomination moved (null once it is gone). */

@@ -72,6 +72,7 @@ describe('AvroCodec on the real registry', () => {
       nominationIds: ['n1'],
       festival: null,
       createdAt: 1,
+      replacesKeys: [],
     };
     const bytes = await codec.encode('movieStub', stub);
     expect(await codec.decode('movieStub', bytes)).toEqual(stub);
@@ -139,4 +140,62 @@ describe('AvroCodec and subject compatibility settings', () => {
     expect(error.code).toBe('SCHEMA_INCOMPATIBLE');
     expect(error.message).toMatch(/other than BACKWARD/);
   });
+});
+
+describe('movie.resolved and movie.stub evolution: replacesKeys (one film, one movie)', () => {
+  /** The schema as it was before `replacesKeys`: the field taken out. */
+  function firstVersion(name: 'movieResolved' | 'movieStub') {
+    const schema = loadSchema(name);
+    return { ...schema, fields: schema.fields.filter((f) => f.name !== 'replacesKeys') };
+  }
+
+  it.each(['movieResolved', 'movieStub'] as const)(
+    'when %s gains replacesKeys with a default, then the registry accepts it under BACKWARD and old and new readers decode each other',
+    async (name) => {
+      const { resolved } = testTopicNames('evolve-replaces');
+      const subject = valueSubject(resolved);
+      const registry = createSchemaRegistry({ url: testServices().schemaRegistryUrl });
+      const codec = new AvroCodec(registry, logger);
+      const v1 = await codec.registerSchema(subject, firstVersion(name));
+      const v2 = await codec.registerSchema(subject, loadSchema(name));
+      expect(v2).not.toBe(v1);
+      const levels = await fetch(`${testServices().schemaRegistryUrl}/config`);
+      expect(((await levels.json()) as { compatibilityLevel: string }).compatibilityLevel).toBe('BACKWARD');
+
+      const base =
+        name === 'movieResolved'
+          ? {
+              movieKey: 'tt14256034',
+              imdbId: 'tt14256034',
+              tmdbId: 723056,
+              title: 'La chimera',
+              originalTitle: null,
+              year: 2023,
+              importType: 'full',
+              dataSourceHierarchy: ['tmdb'],
+              confidence: 0.97,
+              nominationIds: ['n1', 'n2'],
+              festival: 'cannes_2023',
+              resolvedAt: 1,
+              upgradedFromStub: false,
+            }
+          : {
+              movieKey: 'tt14256034',
+              imdbId: 'tt14256034',
+              title: 'La chimera',
+              year: 2023,
+              reason: 'all_sources_failed',
+              sourcesTried: ['tmdb'],
+              nominationIds: ['n1'],
+              festival: null,
+              createdAt: 1,
+            };
+      // An old producer's event reads with the default; a new one's is read by an old consumer without the field.
+      const old = await codec.encodeWithId(v1, base);
+      expect(await codec.decode(name, old)).toEqual({ ...base, replacesKeys: [] });
+      const current = await codec.encodeWithId(v2, { ...base, replacesKeys: ['title:la chimera:2023'] });
+      expect(await registry.decode(current, { AVRO: { readerSchema: firstVersion(name) } })).toEqual(base);
+      expect(await codec.decode(name, current)).toEqual({ ...base, replacesKeys: ['title:la chimera:2023'] });
+    },
+  );
 });

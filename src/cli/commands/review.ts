@@ -19,7 +19,7 @@ import {
 import { UsageError } from '../../ops/usage-error.js';
 
 const reasons: ReviewReason[] = ['low_confidence', 'ambiguous', 'all_sources_failed', 'stale_stub'];
-const statuses: ReviewStatus[] = ['open', 'resolved', 'dismissed'];
+const statuses: ReviewStatus[] = ['open', 'resolved', 'dismissed', 'merged'];
 
 async function withDeps<T>(
   work: (deps: ReviewDeps) => Promise<T>,
