@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, Db } from 'mongodb';
 import type { NominatedFilm, Nomination } from '../domain/nomination.js';
 import { collectionNames } from './collections.js';
-import { isDuplicateKeyError } from './mongo-errors.js';
+import { isAbortedRace, isDuplicateKeyError } from './mongo-errors.js';
 import {
   nominationStanding,
   type MovieEventDue,
@@ -59,6 +60,8 @@ export class NominationsRepository {
   async record(nomination: Nomination, movieKey: string, now = new Date()): Promise<NominationWrite> {
     if (await this.insertIfNew(nomination, movieKey, now)) return { kind: 'created', eventsDue: [] };
     for (let race = 0; race < maxRaces; race++) {
+      // Full jitter: writers the server aborted together (isAbortedRace) come back apart.
+      if (race > 0) await sleep(Math.random() * Math.min(400, 25 * 2 ** race));
       const stored = await this.get(nomination.nominationId);
       if (stored === null) {
         if (await this.insertIfNew(nomination, movieKey, now)) return { kind: 'created', eventsDue: [] };
@@ -156,7 +159,7 @@ export class NominationsRepository {
           critical: n.critical,
           producedAt: n.producedAt,
         };
-    return this.nominations.findOneAndUpdate(
+    const written = this.nominations.findOneAndUpdate(
       {
         nominationId: n.nominationId,
         producedAt: sameVersion ? n.producedAt : { $lt: n.producedAt },
@@ -179,6 +182,10 @@ export class NominationsRepository {
       },
       { returnDocument: 'after', projection: { _id: 0 } },
     );
+    return written.catch((error: unknown) => {
+      if (isAbortedRace(error)) return null;
+      throw error;
+    });
   }
 
   private async insertIfNew(n: Nomination, movieKey: string, now: Date): Promise<boolean> {
@@ -208,7 +215,8 @@ export class NominationsRepository {
       );
       return result.upsertedCount === 1;
     } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
+      // Either way the other writer's document is there or about to be: record() reads it.
+      if (isDuplicateKeyError(error) || isAbortedRace(error)) return false;
       throw error;
     }
   }
