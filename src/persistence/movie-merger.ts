@@ -69,13 +69,18 @@ export class MovieMerger {
     const mergedKeys: string[] = [];
     let key = document.key;
     let current: StoredMovie = document;
+    // The document was just written: the first round works on it, later ones read again.
+    let touched = false;
     for (let round = 0; round < maxRounds; round += 1) {
-      const fresh = await this.live(key);
-      if (fresh === null) break;
-      current = fresh;
-      key = fresh.key;
+      if (touched) {
+        const fresh = await this.live(key);
+        if (fresh === null) break;
+        current = fresh;
+        key = fresh.key;
+      }
       if (current.merging !== undefined) {
         mergedKeys.push(...(await this.finish(current, now)));
+        touched = true;
         continue;
       }
       const other = await this.sameFilm(current);
@@ -83,8 +88,10 @@ export class MovieMerger {
       const [survivor, loser] = survivorOf(current, other);
       if (await this.mergePair(survivor.key, loser.key, now)) mergedKeys.push(loser.key);
       key = survivor.key;
+      touched = true;
     }
-    return { document: (await this.live(key)) ?? current, mergedKeys: [...new Set(mergedKeys)] };
+    const settled = touched ? ((await this.live(key)) ?? current) : current;
+    return { document: settled, mergedKeys: [...new Set(mergedKeys)] };
   }
 
   /** Merges two movies of one film unless they contradict each other; the merged (deleted) key, once it is gone. */
@@ -275,7 +282,8 @@ export class MovieMerger {
       const unset: Record<string, ''> = {};
       if (holder.imdbId !== undefined && holder.imdbId === pending.imdbId) unset['merging.imdbId'] = '';
       if (holder.tmdbId !== undefined && holder.tmdbId === pending.tmdbId) unset['merging.tmdbId'] = '';
-      await this.movies.updateOne({ key: current.key }, { $unset: unset, $inc: { version: 1 } });
+      if (Object.keys(unset).length > 0)
+        await this.movies.updateOne({ key: current.key }, { $unset: unset, $inc: { version: 1 } });
     }
   }
 }

@@ -113,7 +113,11 @@ export class MoviesRepository {
     if (about === undefined || about === result.document.key || about === result.previousKey) return result;
     const gone = await this.merger.merge(about, result.document.key, now);
     if (gone === undefined) return result;
-    const merged = await this.reconciled(result, now);
+    const survivor = await this.movies.findOne(
+      { $or: [{ key: result.document.key }, { aliasKeys: result.document.key }] },
+      { projection: { _id: 0 } },
+    );
+    const merged = await this.reconciled({ ...result, document: survivor ?? result.document }, now);
     return { ...merged, mergedKeys: [...new Set([gone, ...result.mergedKeys, ...merged.mergedKeys])] };
   }
 

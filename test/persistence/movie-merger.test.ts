@@ -310,6 +310,43 @@ describe('MovieMerger: a merge cut short finishes on the next write', () => {
   });
 });
 
+describe('MovieMerger: the IDs a survivor waits for', () => {
+  it('when a movie of another film took the TMDb ID meanwhile, then the survivor finishes without it (kept in data) and nothing else is merged', async () => {
+    const { db } = await store();
+    const movies = db.collection(collectionNames.movies);
+    const base = {
+      title: 'La chimera',
+      year: 2023,
+      importType: 'full',
+      needsEnrichment: false,
+      dataSourceHierarchy: ['imdb'],
+      confidence: 0.97,
+      locked: [],
+      createdAt: t0,
+      updatedAt: t0,
+      version: 2,
+      titleKeys: [titleKey],
+    };
+    await movies.insertOne({ ...base, key: 'tt0000042', imdbId: 'tt0000042', tmdbId, aliasKeys: [] });
+    await movies.insertOne({
+      ...base,
+      key: imdbId,
+      imdbId,
+      aliasKeys: [titleKey],
+      replacesKeys: [titleKey],
+      merging: { from: [titleKey], tmdbId },
+    });
+    const { document } = await new MovieMerger(db).reconcile(
+      (await movies.findOne({ key: imdbId })) as unknown as StoredMovie,
+      t0,
+    );
+    expect(document.key).toBe(imdbId);
+    expect(document.tmdbId).toBeUndefined();
+    expect(document.merging).toBeUndefined();
+    expect((await all(db)).map((m) => m.key).sort()).toEqual(['tt0000042', imdbId]);
+  });
+});
+
 describe('MovieMerger under racing writers (4 instances)', () => {
   it('when the two movies of one film are merged while writes to either (and announcements) race, then one movie remains with both IDs, every nomination on it, no open item for a merged key', async () => {
     for (let round = 0; round < 3; round += 1) {
