@@ -48,6 +48,20 @@ export interface ServiceOptions {
   housekeeping?: boolean;
   /** Start the curator's console when CONSOLE_ENABLED (default: as opsServer). */
   console?: boolean;
+  /**
+   * Aborted when a stop is asked for while the service is still starting (a SIGTERM during
+   * start-up): nothing more is started, no message is handled, what was opened is closed and
+   * startService rejects with StartAborted.
+   */
+  stopRequested?: AbortSignal;
+}
+
+/** startService gave up because a stop was asked for before it was up; everything it opened is closed. */
+export class StartAborted extends Error {
+  constructor() {
+    super('stop requested during start-up: nothing was started');
+    this.name = 'StartAborted';
+  }
 }
 
 function describe(error: unknown): string {
@@ -69,6 +83,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       await close().catch((err: unknown) => log.warn({ err, part: name }, 'close failed'));
     }
   };
+  /** Between the steps of start-up: a stop asked for meanwhile ends it here. */
+  const proceed = () => {
+    if (options.stopRequested?.aborted === true) throw new StartAborted();
+  };
 
   try {
     const ops =
@@ -84,12 +102,14 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     });
     closers.push({ name: 'mongo', close: () => mongo.close() });
     await ensureIndexes(mongo.db);
+    proceed();
 
     const kafka = createKafka(config.kafka, { logger });
     await ensureServiceTopics(kafka, config, logger);
     const codec = await registeredCodec(config, logger);
     const { producer, events } = await openEventPublisher(kafka, codec, config);
     closers.push({ name: 'producer', close: () => producer.disconnect() });
+    proceed();
 
     // The process's one chain, ledger, rate limiter and breakers: the consumer, the enrichment
     // job and the console all resolve through it.
@@ -135,8 +155,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       retry: { baseDelayMs: config.chain.retry.baseDelayMs, maxDelayMs: config.chain.retry.maxDelayMs },
       producer,
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      ...(options.stopRequested === undefined ? {} : { stopRequested: options.stopRequested }),
     });
     closers.push({ name: 'consumer', close: () => consumer.stop() });
+    proceed();
 
     const redriver = startParkRedriver({
       parking,
@@ -212,6 +234,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       },
     });
     await monitor.runOnce();
+    proceed();
 
     health.setReady(true);
     log.info(
@@ -235,6 +258,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       },
     };
   } catch (error) {
+    if (error instanceof StartAborted) log.info('stop requested during start-up: closing what was opened');
     await closeAll();
     throw error;
   }
