@@ -21,7 +21,9 @@ import { MongoResolutionStore } from './persistence/mongo-resolution-store.js';
 import { NominationProcessor } from './resolver/nomination-processor.js';
 import { describeEnrichOutcome } from './ops/review/review-actions.js';
 import { startParkRedriver } from './resolver/park-redriver.js';
+import { parkedGauge } from './resolver/parked-gauge.js';
 import { MongoParkedNominations } from './persistence/parked-nominations.js';
+import { republishTo } from './ops/replay/replay-parked.js';
 import { startHousekeeping, type Housekeeping } from './service/housekeeping.js';
 import { chainOnMongo } from './service/resolver-chain.js';
 
@@ -119,6 +121,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
 
     const store = new MongoResolutionStore(mongo.db);
     const parking = new MongoParkedNominations(mongo.db);
+    const gauge = parkedGauge(parking, metrics);
+    const republish = republishTo(producer, config.kafka.topics.nominations);
     const processor = new NominationProcessor({
       readNomination: (value) => readNomination(codec, value),
       chain,
@@ -128,7 +132,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       health,
       logger,
       retry: config.chain.retry,
-      ...(config.chain.retry.exhaustedPolicy === 'park' ? { parking } : {}),
+      ...(config.chain.retry.exhaustedPolicy === 'park' ? { parking, parkedGauge: gauge } : {}),
       keyVariables: sourceKeyVariables(config),
     });
     const handler: MessageHandler = (message, context) =>
@@ -163,10 +167,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     const redriver = startParkRedriver({
       parking,
       sources: built.guarded,
-      republish: async (key, value) => {
-        await producer.send({ topic: config.kafka.topics.nominations, acks: -1, messages: [{ key, value }] });
-      },
-      metrics,
+      republish,
+      gauge,
       logger,
       intervalMs: config.chain.retry.redriveIntervalMs,
     });
@@ -199,6 +201,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
             db: mongo.db,
             logger,
             enrich: async (key) => describeEnrichOutcome(await enrichMovie(enrichment, key)),
+            parked: { republish, outlook: (source) => redriver.outlook(source), gauge },
           }).catch((err: unknown) => {
             log.error(
               { err, host: config.console.host, port: config.console.port },
