@@ -4,7 +4,11 @@
 // signal over with its real handler and stops cleanly (exit 0, nothing started); every other
 // command gets the default behaviour back before its action runs (src/cli/early-signals.ts).
 // Only a signal during Node's own bootstrap, before this line, still ends the process by it.
-const early = { signals: ['SIGTERM', 'SIGINT'], pending: [], listener: (signal) => early.pending.push(signal) };
+const early = {
+  signals: ['SIGTERM', 'SIGINT'],
+  pending: [],
+  listener: (signal) => early.pending.push(signal),
+};
 for (const signal of early.signals) process.on(signal, early.listener);
 globalThis[Symbol.for('festival-resolver.early-signals')] = early;
 

@@ -105,7 +105,7 @@ export type AfterRedrive =
   | { kind: 'gave_up' };
 
 /** How long the card keeps asking before it says the resolver has not recorded it yet. */
-export const followMs = 120_000;
+const followMs = 120_000;
 
 /** What became of a nomination re-driven at `since` (epoch ms). */
 export async function afterRedrive(

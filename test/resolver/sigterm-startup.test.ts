@@ -77,7 +77,10 @@ describe('SIGTERM during start-up', () => {
     const results: Stopped[] = [];
     const spawn = () => {
       const spawnedAt = Date.now();
-      return { child: startResolverProcess(pipeline.env, { logLevel: 'debug', nodeArgs: [marker] }), spawnedAt };
+      return {
+        child: startResolverProcess(pipeline.env, { logLevel: 'debug', nodeArgs: [marker] }),
+        spawnedAt,
+      };
     };
     // Fixed times after the spawn: the early ones may fall in Node's own bootstrap.
     for (const ms of [5, 50, 200, 1000]) {
