@@ -29,8 +29,10 @@ export interface ConsoleParkedDeps {
 /** One parked nomination as the console shows it. */
 export interface ParkedCard {
   entry: Omit<ParkedNomination, 'key' | 'value'>;
-  /** undefined: no re-driver in this process, or the source is not in the chain. */
+  /** undefined: no re-driver in this process, or the source is not in its chain. */
   next?: NextRedrive;
+  /** A re-driver runs in this process (it may still not look at this source: a disabled tier). */
+  redriverHere: boolean;
 }
 
 export interface ParkedFilter {
@@ -66,6 +68,7 @@ export async function loadParked(
     const outlook = deps.outlook?.(entry.source);
     cards.push({
       entry: withoutBytes(entry),
+      redriverHere: deps.outlook !== undefined,
       ...(outlook === undefined
         ? {}
         : {

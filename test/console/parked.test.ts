@@ -153,16 +153,18 @@ describe('parked nominations in the console', () => {
       }),
     );
 
+    await parking.park(entry('berlin_2024:encounters:d', 'omdb', hour / 2));
+
     const queue = await app.inject({ method: 'GET', url: '/review', headers: { host } });
     expect(queue.body).toMatch(
-      /data-testid="parked-notice"[\s\S]*3 nomination\(s\) parked[\s\S]*tmdb 2, imdb 1/,
+      /data-testid="parked-notice"[\s\S]*4 nomination\(s\) parked[\s\S]*tmdb 2, omdb 1, imdb 1/,
     );
 
     const page = await app.inject({ method: 'GET', url: '/review?status=parked', headers: { host } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<option value="parked" selected>');
-    const [a, b, c] = cards(page.body);
-    expect(cards(page.body)).toHaveLength(3);
+    const [a, b, c, d] = cards(page.body);
+    expect(cards(page.body)).toHaveLength(4);
     // Oldest first; the film as nominated, escaped; the source, reason, times and attempts.
     expect(a).toContain('cannes_2024:competition:a');
     expect(a).not.toContain(attackTitle);
@@ -179,6 +181,8 @@ describe('parked nominations in the console', () => {
     expect(b).toContain('not kept');
     // IMDb answered since: the next pass.
     expect(c).toMatch(/data-kind="next_pass"[\s\S]*imdb has answered since it was parked/);
+    // OMDb is not in this re-driver's chain: it never goes back on its own.
+    expect(d).toMatch(/data-kind="unknown"[\s\S]*never on its own/);
     // Signed out: nothing to click.
     expect(page.body).not.toContain('data-testid="redrive"');
     // The festival filter applies to parked nominations.

@@ -113,7 +113,7 @@ export function registerParkedRoutes(app: FastifyInstance, ctx: RouteContext): v
           ? redriveError(message)
           : parkedCard(
               pc,
-              { entry },
+              { entry, redriverHere: deps.outlook !== undefined },
               ctx.now(),
               deps.intervalMs,
               deps.republish !== undefined,

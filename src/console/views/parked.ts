@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { sourceNames, type SourceName } from '../../domain/movie.js';
-import type { NextRedrive } from '../../resolver/park-outlook.js';
 import { html, type Html } from '../html.js';
 import type { AfterRedrive, ParkedCard, RedriveResult } from '../parked-queue.js';
 import { csrfField, type PageContext } from './layout.js';
@@ -35,7 +34,14 @@ function attempts(tierAttempts: Record<string, number>): string {
 }
 
 /** When the re-driver will send it back, in the words a curator reads. */
-function nextText(source: SourceName, next: NextRedrive | undefined, now: Date, intervalMs: number): Html {
+function nextText(card: ParkedCard, now: Date, intervalMs: number): Html {
+  const { next } = card;
+  const source = card.entry.source;
+  if (next === undefined && card.redriverHere)
+    return html`<span class="bad"
+      >never on its own: this resolver's chain does not call ${source} (TIER_ORDER, TIERS_DISABLED); re-drive
+      it by hand</span
+    >`;
   if (next === undefined)
     return html`<span class="muted"
       >decided by the running resolver (no re-driver in this process): it looks every
@@ -127,7 +133,7 @@ export function parkedCard(
       <dd data-testid="parked-attempts">${attempts(entry.tierAttempts)}</dd>
       <dt>next automatic re-drive</dt>
       <dd data-testid="next-redrive" data-kind="${card.next?.kind ?? 'unknown'}">
-        ${nextText(entry.source, card.next, now, intervalMs)}
+        ${nextText(card, now, intervalMs)}
       </dd>
     </dl>
     ${ctx.access === 'curator' && canRedrive ? redriveForm(ctx, entry) : ''}
