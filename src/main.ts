@@ -21,7 +21,9 @@ import { MongoResolutionStore } from './persistence/mongo-resolution-store.js';
 import { NominationProcessor } from './resolver/nomination-processor.js';
 import { describeEnrichOutcome } from './ops/review/review-actions.js';
 import { startParkRedriver } from './resolver/park-redriver.js';
+import { parkedGauge } from './resolver/parked-gauge.js';
 import { MongoParkedNominations } from './persistence/parked-nominations.js';
+import { republishTo } from './ops/replay/replay-parked.js';
 import { startHousekeeping, type Housekeeping } from './service/housekeeping.js';
 import { chainOnMongo } from './service/resolver-chain.js';
 
@@ -48,6 +50,20 @@ export interface ServiceOptions {
   housekeeping?: boolean;
   /** Start the curator's console when CONSOLE_ENABLED (default: as opsServer). */
   console?: boolean;
+  /**
+   * Aborted when a stop is asked for while the service is still starting (a SIGTERM during
+   * start-up): nothing more is started, no message is handled, what was opened is closed and
+   * startService rejects with StartAborted.
+   */
+  stopRequested?: AbortSignal;
+}
+
+/** startService gave up because a stop was asked for before it was up; everything it opened is closed. */
+export class StartAborted extends Error {
+  constructor() {
+    super('stop requested during start-up: nothing was started');
+    this.name = 'StartAborted';
+  }
 }
 
 function describe(error: unknown): string {
@@ -69,6 +85,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       await close().catch((err: unknown) => log.warn({ err, part: name }, 'close failed'));
     }
   };
+  /** Between the steps of start-up: a stop asked for meanwhile ends it here. */
+  const proceed = () => {
+    if (options.stopRequested?.aborted === true) throw new StartAborted();
+  };
 
   try {
     const ops =
@@ -84,12 +104,14 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     });
     closers.push({ name: 'mongo', close: () => mongo.close() });
     await ensureIndexes(mongo.db);
+    proceed();
 
     const kafka = createKafka(config.kafka, { logger });
     await ensureServiceTopics(kafka, config, logger);
     const codec = await registeredCodec(config, logger);
     const { producer, events } = await openEventPublisher(kafka, codec, config);
     closers.push({ name: 'producer', close: () => producer.disconnect() });
+    proceed();
 
     // The process's one chain, ledger, rate limiter and breakers: the consumer, the enrichment
     // job and the console all resolve through it.
@@ -99,6 +121,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
 
     const store = new MongoResolutionStore(mongo.db);
     const parking = new MongoParkedNominations(mongo.db);
+    const gauge = parkedGauge(parking, metrics);
+    const republish = republishTo(producer, config.kafka.topics.nominations);
     const processor = new NominationProcessor({
       readNomination: (value) => readNomination(codec, value),
       chain,
@@ -108,7 +132,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       health,
       logger,
       retry: config.chain.retry,
-      ...(config.chain.retry.exhaustedPolicy === 'park' ? { parking } : {}),
+      ...(config.chain.retry.exhaustedPolicy === 'park' ? { parking, parkedGauge: gauge } : {}),
       keyVariables: sourceKeyVariables(config),
     });
     const handler: MessageHandler = (message, context) =>
@@ -135,16 +159,16 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       retry: { baseDelayMs: config.chain.retry.baseDelayMs, maxDelayMs: config.chain.retry.maxDelayMs },
       producer,
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      ...(options.stopRequested === undefined ? {} : { stopRequested: options.stopRequested }),
     });
     closers.push({ name: 'consumer', close: () => consumer.stop() });
+    proceed();
 
     const redriver = startParkRedriver({
       parking,
       sources: built.guarded,
-      republish: async (key, value) => {
-        await producer.send({ topic: config.kafka.topics.nominations, acks: -1, messages: [{ key, value }] });
-      },
-      metrics,
+      republish,
+      gauge,
       logger,
       intervalMs: config.chain.retry.redriveIntervalMs,
     });
@@ -177,6 +201,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
             db: mongo.db,
             logger,
             enrich: async (key) => describeEnrichOutcome(await enrichMovie(enrichment, key)),
+            parked: { republish, outlook: (source) => redriver.outlook(source), gauge },
           }).catch((err: unknown) => {
             log.error(
               { err, host: config.console.host, port: config.console.port },
@@ -212,6 +237,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       },
     });
     await monitor.runOnce();
+    proceed();
 
     health.setReady(true);
     log.info(
@@ -235,6 +261,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       },
     };
   } catch (error) {
+    if (error instanceof StartAborted) log.info('stop requested during start-up: closing what was opened');
     await closeAll();
     throw error;
   }

@@ -1,12 +1,18 @@
 import { Command } from 'commander';
 import { ConfigError, isFestivalResolverError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
+import { releaseEarlySignals } from './early-signals.js';
 
 const program = new Command('festival-resolver')
   .description('Resolves festival nominations to movie records without ever losing one.')
   .showHelpAfterError();
 
 registerCommands(program);
+// `run` takes the signals caught while the modules loaded over itself; every other command
+// gets Node's default behaviour back (a pending signal ends it, as it would have).
+program.hook('preAction', (_program, action) => {
+  if (!(action.name() === 'run' && action.parent === program)) releaseEarlySignals();
+});
 
 try {
   await program.parseAsync(process.argv);

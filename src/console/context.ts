@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { ReviewDeps } from '../ops/review/review-actions.js';
 import type { SpendLedger } from '../persistence/spend-ledger.js';
 import type { ConsoleAuth } from './auth.js';
+import type { ConsoleParkedDeps } from './parked-queue.js';
 import type { PageContext } from './views/layout.js';
 
 /** What the console reads and acts through; the review actions are the CLI's. */
@@ -11,6 +12,8 @@ export interface ConsoleDeps {
   db: Db;
   review: ReviewDeps;
   ledger: SpendLedger;
+  /** Parked nominations (the "parked" section of the review queue). */
+  parked?: ConsoleParkedDeps;
   logger: Logger;
   now?: () => Date;
 }

@@ -8,6 +8,7 @@ import { loadAssets } from './assets.js';
 import { ConsoleAuth } from './auth.js';
 import { registerKpiRoutes } from './routes/kpi-routes.js';
 import { registerMovieRoutes } from './routes/movie-routes.js';
+import { registerParkedRoutes } from './routes/parked-routes.js';
 import { registerReviewRoutes } from './routes/review-routes.js';
 import type { ConsoleDeps, RouteContext } from './context.js';
 import { html } from './html.js';
@@ -150,6 +151,7 @@ export async function buildConsole(
   });
 
   registerReviewRoutes(app, ctx);
+  registerParkedRoutes(app, ctx);
   registerMovieRoutes(app, ctx);
   registerKpiRoutes(app, ctx);
   return app;

@@ -52,6 +52,8 @@ export interface ConsumerRunnerOptions {
   commitIntervalMs?: number;
   /** kafkajs consumer settings to override (session timeout, max wait…). */
   consumerConfig?: Partial<Omit<ConsumerConfig, 'groupId'>>;
+  /** A stop asked for before the runner is returned (a SIGTERM during start-up): no message is started. */
+  stopRequested?: AbortSignal;
 }
 
 /** A running consumer. */
@@ -113,6 +115,14 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
   const doneOffsets = new Map<string, Set<string>>();
   const heartbeatIntervalMs =
     options.consumerConfig?.heartbeatInterval ?? Math.max(500, Math.floor(sessionTimeout / 10));
+
+  // Stopping before stop() exists: nothing starts, and what already runs keeps its drain time.
+  const stopEarly = () => {
+    drainDeadline ??= Date.now() + drainTimeoutMs;
+    stopping.abort();
+  };
+  if (options.stopRequested?.aborted === true) stopEarly();
+  else options.stopRequested?.addEventListener('abort', stopEarly, { once: true });
 
   const deps: MessageProcessorDeps = {
     topics,

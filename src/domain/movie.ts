@@ -1,6 +1,9 @@
 /** Where a piece of movie data came from. */
 export type SourceName = 'tmdb' | 'omdb' | 'imdb';
 
+/** Every source, in the default tier order. */
+export const sourceNames: readonly SourceName[] = ['tmdb', 'omdb', 'imdb'];
+
 /** full: TMDb or IMDb data; minimal: OMDb only; stub: every tier failed. */
 export type ImportType = 'full' | 'minimal' | 'stub';
 

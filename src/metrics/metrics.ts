@@ -156,6 +156,7 @@ export function createMetrics(
   for (const source of ['tmdb', 'omdb', 'imdb']) {
     metrics.costUsd.inc({ source }, 0);
     metrics.upstreamAuthFailures.inc({ source }, 0);
+    metrics.parked.inc({ source }, 0);
     metrics.circuitState.set({ source }, 0);
   }
   return metrics;

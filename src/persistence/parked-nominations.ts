@@ -1,12 +1,13 @@
 import { Binary, type Collection, type Db } from 'mongodb';
 import type { SourceName } from '../domain/movie.js';
-import type { ParkedNomination, ParkingPort } from '../resolver/ports.js';
+import type { ParkedFilm, ParkedNomination, ParkingPort } from '../resolver/ports.js';
 
 /** `parked_nominations`: one document per parked nomination id (`_id`), the message bytes kept as they were consumed. */
 export const parkedCollection = 'parked_nominations';
 
 interface ParkedDocument {
   _id: string;
+  film?: ParkedFilm;
   source: SourceName;
   reason: string;
   since: Date;
@@ -18,6 +19,10 @@ interface ParkedDocument {
 
 const toBinary = (b: Buffer | null) => (b === null ? null : new Binary(b));
 const toBuffer = (b: Binary | null) => (b === null ? null : Buffer.from(b.buffer));
+
+function toEntry({ _id, key, value, ...rest }: ParkedDocument): ParkedNomination {
+  return { nominationId: _id, ...rest, key: toBuffer(key), value: toBuffer(value) };
+}
 
 /**
  * The parking port on MongoDB. Parking is rare (an outage that outlived the retry horizon),
@@ -39,14 +44,15 @@ export class MongoParkedNominations implements ParkingPort {
     );
   }
 
-  async list(source: SourceName, limit: number): Promise<ParkedNomination[]> {
-    const docs = await this.docs.find({ source }).sort({ parkedAt: 1 }).limit(limit).toArray();
-    return docs.map(({ _id, key, value, ...rest }) => ({
-      nominationId: _id,
-      ...rest,
-      key: toBuffer(key),
-      value: toBuffer(value),
-    }));
+  async list(filter: { source?: SourceName }, limit: number): Promise<ParkedNomination[]> {
+    const query = filter.source === undefined ? {} : { source: filter.source };
+    const docs = await this.docs.find(query).sort({ parkedAt: 1, _id: 1 }).limit(limit).toArray();
+    return docs.map(toEntry);
+  }
+
+  async get(nominationId: string): Promise<ParkedNomination | null> {
+    const doc = await this.docs.findOne({ _id: nominationId });
+    return doc === null ? null : toEntry(doc);
   }
 
   async remove(nominationId: string): Promise<void> {
@@ -55,8 +61,10 @@ export class MongoParkedNominations implements ParkingPort {
 
   async counts(): Promise<Partial<Record<SourceName, number>>> {
     const out: Partial<Record<SourceName, number>> = {};
-    for (const doc of await this.docs.find({}, { projection: { source: 1 } }).toArray())
-      out[doc.source] = (out[doc.source] ?? 0) + 1;
+    const groups = this.docs.aggregate<{ _id: SourceName; n: number }>([
+      { $group: { _id: '$source', n: { $sum: 1 } } },
+    ]);
+    for await (const group of groups) out[group._id] = group.n;
     return out;
   }
 }

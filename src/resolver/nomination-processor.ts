@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import type { Disposition } from '../consumer/disposition.js';
 import { backoffDelayMs } from '../backoff.js';
 import type { ChainResult, ResolutionChain } from './chain.js';
+import type { ParkedGauge } from './parked-gauge.js';
 import type { EventPublisher, ParkingPort } from './ports.js';
 import {
   announcedState,
@@ -41,6 +42,8 @@ export interface ProcessorDeps {
   retry: Config['chain']['retry'];
   /** Where a nomination whose transient failures outlived the horizon is kept (policy `park`). */
   parking?: ParkingPort;
+  /** Refreshed after each park, so the parked-nominations gauge follows the store. */
+  parkedGauge?: ParkedGauge;
   /** The variable holding each source's key, for the operator (TMDB_READ_TOKEN or TMDB_API_KEY…). */
   keyVariables?: Partial<Record<SourceName, string>>;
   now?: () => Date;
@@ -124,6 +127,14 @@ export class NominationProcessor {
         if (horizonPassed && this.deps.parking !== undefined) {
           await this.deps.parking.park({
             nominationId: nomination.nominationId,
+            film: {
+              festival: nomination.festival,
+              editionYear: nomination.editionYear,
+              category: nomination.category,
+              title: nomination.film.title,
+              year: nomination.film.year,
+              imdbId: nomination.film.imdbId,
+            },
             source: result.source,
             reason: result.reason,
             since: new Date(since),
@@ -133,6 +144,11 @@ export class NominationProcessor {
             value,
           });
           this.deps.metrics?.parked.inc({ source: result.source });
+          this.deps.parkedGauge
+            ?.refresh()
+            .catch((err: unknown) =>
+              this.log.warn({ err }, 'parked gauge not refreshed; the next pass does it'),
+            );
           this.deps.metrics?.messagesProcessed.inc({ outcome: 'parked' });
           this.log.warn(
             log,

@@ -56,9 +56,21 @@ export interface BudgetPort {
   reserve(source: SourceName, usd: number, requests: number): Promise<BudgetReservation>;
 }
 
+/** What a curator or an SRE reads of a parked nomination without decoding its message. */
+export interface ParkedFilm {
+  festival: string;
+  editionYear: number;
+  category: string;
+  title: string;
+  year: number | null;
+  imdbId: string | null;
+}
+
 /** A nomination whose transient failures outlived the retry horizon, kept until its source is healthy. */
 export interface ParkedNomination {
   nominationId: string;
+  /** The nomination as decoded when it was parked (absent on entries parked before it was kept). */
+  film?: ParkedFilm;
   /** The tier whose failures parked it. */
   source: SourceName;
   reason: string;
@@ -74,8 +86,9 @@ export interface ParkedNomination {
 /** Where parked nominations are kept durably (one per nomination id; parking again replaces it). */
 export interface ParkingPort {
   park(entry: ParkedNomination): Promise<void>;
-  /** The oldest parked nominations of a source, at most `limit`. */
-  list(source: SourceName, limit: number): Promise<ParkedNomination[]>;
+  /** The oldest parked nominations (of one source, or of all), at most `limit`, oldest first. */
+  list(filter: { source?: SourceName }, limit: number): Promise<ParkedNomination[]>;
+  get(nominationId: string): Promise<ParkedNomination | null>;
   remove(nominationId: string): Promise<void>;
   /** How many are parked, by source. */
   counts(): Promise<Partial<Record<SourceName, number>>>;

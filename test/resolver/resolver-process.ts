@@ -20,13 +20,15 @@ export interface ResolverProcess {
   /** The raw stdout and stderr text that was not a JSON log line (stack traces, kafkajs noise). */
   otherOutput(): string;
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** When `text` was first seen on stderr (epoch ms), if it was. */
+  seenOnStderr(text: string): number | undefined;
 }
 
 export function startResolverProcess(
   env: Record<string, string>,
-  options: { logLevel?: string; keepLogs?: boolean } = {},
+  options: { logLevel?: string; keepLogs?: boolean; nodeArgs?: string[] } = {},
 ): ResolverProcess {
-  const child = spawn(process.execPath, [bin, 'run'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'run'], {
     env: { ...process.env, ...env, LOG_LEVEL: options.logLevel ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -46,7 +48,11 @@ export function startResolverProcess(
       }
     }
   });
-  child.stderr?.on('data', (chunk: Buffer) => (other = (other + chunk.toString()).slice(-20_000)));
+  const stderrSeen: { at: number; text: string }[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrSeen.push({ at: Date.now(), text: chunk.toString() });
+    other = (other + chunk.toString()).slice(-20_000);
+  });
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -54,6 +60,14 @@ export function startResolverProcess(
     child,
     logs,
     otherOutput: () => other,
+    seenOnStderr: (text) => {
+      let joined = '';
+      for (const chunk of stderrSeen) {
+        joined += chunk.text;
+        if (joined.includes(text)) return chunk.at;
+      }
+      return undefined;
+    },
     exited: () =>
       child.exitCode !== null || child.signalCode !== null
         ? Promise.resolve({ code: child.exitCode, signal: child.signalCode })

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import type { SourceName } from '../../domain/movie.js';
+import { sourceNames, type SourceName } from '../../domain/movie.js';
 import { createIdempotentProducer } from '../../kafka/producer.js';
 import { opsKafka, opsLogger, opsMongo, print } from '../../ops/cli-context.js';
+import { replayParked, republishTo } from '../../ops/replay/replay-parked.js';
 import { UsageError } from '../../ops/usage-error.js';
 import { MongoParkedNominations } from '../../persistence/parked-nominations.js';
-
-const sources: readonly SourceName[] = ['tmdb', 'omdb', 'imdb'];
 
 /**
  * `festival-resolver replay-parked`: re-drives parked nominations now, whatever the health of
@@ -19,34 +18,33 @@ export function register(program: Command): void {
       'republish parked nominations (transient failures beyond RETRY_HORIZON) to TOPIC_NOMINATIONS as first deliveries',
     )
     .option('--source <name>', 'only those parked by one source (tmdb, omdb, imdb)')
+    .option('--nomination <id>', 'only this parked nomination')
     .option('--dry-run', 'count what would be replayed; send nothing')
-    .action(async (flags: { source?: string; dryRun?: boolean }) => {
-      if (flags.source !== undefined && !sources.includes(flags.source as SourceName))
-        throw new UsageError(`--source must be one of ${sources.join(', ')}; got ${flags.source}`);
-      const chosen = flags.source === undefined ? sources : [flags.source as SourceName];
+    .action(async (flags: { source?: string; nomination?: string; dryRun?: boolean }) => {
+      if (flags.source !== undefined && !sourceNames.includes(flags.source as SourceName))
+        throw new UsageError(`--source must be one of ${sourceNames.join(', ')}; got ${flags.source}`);
+      if (flags.source !== undefined && flags.nomination !== undefined)
+        throw new UsageError('give --source or --nomination, not both');
       const config = loadConfig();
       const logger = opsLogger(config);
       const mongo = await opsMongo(config);
       const producer = createIdempotentProducer(opsKafka(config, logger));
       try {
-        const parking = new MongoParkedNominations(mongo.db);
-        if (flags.dryRun !== true) await producer.connect();
-        let replayed = 0;
-        for (const source of chosen) {
-          for (const entry of await parking.list(source, Number.MAX_SAFE_INTEGER)) {
-            if (flags.dryRun !== true) {
-              await producer.send({
-                topic: config.kafka.topics.nominations,
-                acks: -1,
-                messages: [{ key: entry.key, value: entry.value }],
-              });
-              await parking.remove(entry.nominationId);
-            }
-            replayed += 1;
-          }
-        }
+        const dryRun = flags.dryRun === true;
+        if (!dryRun) await producer.connect();
+        const replayed = await replayParked(
+          {
+            parking: new MongoParkedNominations(mongo.db),
+            republish: republishTo(producer, config.kafka.topics.nominations),
+          },
+          flags.nomination === undefined
+            ? { sources: flags.source === undefined ? sourceNames : [flags.source as SourceName], dryRun }
+            : { nominationId: flags.nomination, dryRun },
+        );
+        if (flags.nomination !== undefined && replayed.length === 0)
+          throw new UsageError(`${flags.nomination} is not parked (re-driven or never parked)`);
         print(
-          `${flags.dryRun === true ? 'dry run: would replay' : 'replayed'} ${replayed} parked nomination(s) to ${config.kafka.topics.nominations}`,
+          `${dryRun ? 'dry run: would replay' : 'replayed'} ${replayed.length} parked nomination(s) to ${config.kafka.topics.nominations}`,
         );
       } finally {
         await producer.disconnect().catch(() => undefined);

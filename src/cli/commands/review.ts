@@ -8,7 +8,13 @@ import type { ReviewReason } from '../../resolver/ports.js';
 import { enrichMovie } from '../../enrichment/enrich-movie.js';
 import { openEnrichment } from '../../enrichment/open-enrichment.js';
 import { opsLogger, opsMongo, print } from '../../ops/cli-context.js';
-import { renderResolved, renderReviewDetails, renderReviewList } from '../../ops/review/render.js';
+import { MongoParkedNominations } from '../../persistence/parked-nominations.js';
+import {
+  renderParkedList,
+  renderResolved,
+  renderReviewDetails,
+  renderReviewList,
+} from '../../ops/review/render.js';
 import {
   describeEnrichOutcome,
   dismissReview,
@@ -22,7 +28,7 @@ const reasons: ReviewReason[] = ['low_confidence', 'ambiguous', 'all_sources_fai
 const statuses: ReviewStatus[] = ['open', 'resolved', 'dismissed', 'merged'];
 
 async function withDeps<T>(
-  work: (deps: ReviewDeps) => Promise<T>,
+  work: (deps: ReviewDeps & { parking: MongoParkedNominations }) => Promise<T>,
   options: { enrich?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig();
@@ -32,7 +38,8 @@ async function withDeps<T>(
   const enrichment =
     options.enrich === true ? await openEnrichment(config, { logger: opsLogger(config) }) : undefined;
   try {
-    const deps: ReviewDeps = {
+    const deps: ReviewDeps & { parking: MongoParkedNominations } = {
+      parking: new MongoParkedNominations(mongo.db),
       reviews: new ReviewQueueRepository(mongo.db),
       movies: new MoviesRepository(mongo.db),
       nominations: new NominationsRepository(mongo.db),
@@ -77,6 +84,10 @@ export function register(program: Command): void {
     .option('--reason <reason>', `only one reason (${reasons.join(', ')})`)
     .option('--status <status>', 'open, resolved or dismissed', 'open')
     .option('--escalated', 'only stubs escalated after STUB_ESCALATION_DAYS')
+    .option(
+      '--parked',
+      'the parked nominations instead (transient failures beyond RETRY_HORIZON), oldest first',
+    )
     .option('--limit <n>', 'at most n items', '50')
     .option('--json', 'print JSON')
     .action(
@@ -84,6 +95,7 @@ export function register(program: Command): void {
         reason?: string;
         status: string;
         escalated?: boolean;
+        parked?: boolean;
         limit: string;
         json?: boolean;
       }) => {
@@ -92,15 +104,35 @@ export function register(program: Command): void {
         const limit = Number(flags.limit);
         if (!Number.isSafeInteger(limit) || limit < 1)
           throw new UsageError(`--limit must be a whole number >= 1; got ${flags.limit}`);
-        const items = await withDeps((deps) =>
-          deps.reviews.list({
+        if (flags.parked === true) {
+          const { entries, total } = await withDeps(async (deps) => ({
+            entries: await deps.parking.list({}, limit),
+            total: Object.values(await deps.parking.counts()).reduce((sum, n) => sum + n, 0),
+          }));
+          print(
+            flags.json === true
+              ? JSON.stringify(entries.map(({ key: _key, value: _value, ...entry }) => entry))
+              : renderParkedList(entries, total),
+          );
+          return;
+        }
+        const { items, parked } = await withDeps(async (deps) => ({
+          items: await deps.reviews.list({
             ...(reason ? { reason } : {}),
             ...(status ? { status } : {}),
             ...(flags.escalated === true ? { escalated: true } : {}),
             limit,
           }),
-        );
-        print(flags.json === true ? JSON.stringify(items) : renderReviewList(items));
+          parked: Object.values(await deps.parking.counts()).reduce((sum, n) => sum + n, 0),
+        }));
+        if (flags.json === true) print(JSON.stringify(items));
+        else
+          print(
+            renderReviewList(items) +
+              (parked === 0
+                ? ''
+                : `${parked} nomination(s) parked, waiting for a source: review list --parked\n`),
+          );
       },
     );
 

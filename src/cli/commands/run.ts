@@ -3,7 +3,8 @@ import { Registry } from 'prom-client';
 import { loadConfig } from '../../config.js';
 import { installGracefulShutdown } from '../../consumer/graceful-shutdown.js';
 import { createLogger } from '../../logger.js';
-import { startService } from '../../main.js';
+import { StartAborted, startService, type Service } from '../../main.js';
+import { takeEarlySignals } from '../early-signals.js';
 
 /** `festival-resolver run`: the resolver itself, until SIGTERM or SIGINT. */
 export function register(program: Command): void {
@@ -15,14 +16,46 @@ export function register(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
-      const starting = startService(config, { logger, registry: new Registry() });
-      // Installed before start-up ends: a SIGTERM while the service is still starting waits
-      // for it, then drains and exits 0 like any other (without a handler Node dies by the signal).
-      installGracefulShutdown({
-        steps: [{ name: 'resolver', stop: async () => (await starting).stop() }],
+      const stopRequested = new AbortController();
+      // In one tick: the signals bin/festival-resolver.js kept while the modules loaded are
+      // taken over, start-up begins and the real handler is installed, so none falls between.
+      const early = takeEarlySignals();
+      const starting: Promise<Service | undefined> =
+        early === undefined
+          ? startService(config, {
+              logger,
+              registry: new Registry(),
+              stopRequested: stopRequested.signal,
+            }).catch((error: unknown) => {
+              if (error instanceof StartAborted) return undefined;
+              throw error;
+            })
+          : Promise.resolve(undefined);
+      // A stop during start-up ends it between two steps (nothing more is started, no message
+      // is handled), closes what was opened and exits 0; after start-up, it drains as usual.
+      const shutdown = installGracefulShutdown({
+        steps: [
+          {
+            name: 'resolver',
+            stop: async () => {
+              stopRequested.abort();
+              await (await starting)?.stop();
+            },
+          },
+        ],
         logger,
       });
-      const service = await starting;
+      if (early !== undefined) {
+        logger.info({ signal: early }, 'stop requested while the modules loaded: nothing was started');
+        await shutdown.shutdown(early);
+        return;
+      }
+      const service = await starting.catch((error: unknown) => {
+        // Start-up failed on its own: the error and exit code of every command, not a shutdown.
+        shutdown.uninstall();
+        throw error;
+      });
+      if (service === undefined) return; // stopped during start-up; the shutdown exits
       logger.info(
         { metrics: `http://127.0.0.1:${service.ops.port}/metrics` },
         'festival-resolver is running; SIGTERM or Ctrl-C drains and stops',

@@ -9,23 +9,29 @@ import type { RouteContext } from '../context.js';
 import { page } from '../views/layout.js';
 import { actionError, actionOutcome } from '../views/outcome.js';
 import { reviewCard, reviewPage } from '../views/review.js';
+import { parkedNotice } from '../views/parked.js';
 import { field, isHtmx, requireCurator } from './guard.js';
+import { serveParkedPage } from './parked-routes.js';
 
 /** Who the console records as the decider (the CLI records the OS user). */
 const curator = 'console';
 
 export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Querystring: Record<string, unknown> }>('/review', async (request, reply) => {
+    if (request.query.status === 'parked') return serveParkedPage(ctx, request, reply);
     const filter = parseQueueFilter(request.query);
     const now = ctx.now();
-    const [cards, festivals] = await Promise.all([
+    const [cards, festivals, parked] = await Promise.all([
       loadQueue(ctx.deps.review, filter, now),
       festivalKeys(ctx.deps.db),
+      ctx.deps.parked?.parking.counts() ?? Promise.resolve({}),
     ]);
     const pc = ctx.page(request, reply, 'review');
     return reply
       .type('text/html; charset=utf-8')
-      .send(page(pc, 'Review queue', reviewPage(pc, filter, festivals, cards, now)).value);
+      .send(
+        page(pc, 'Review queue', reviewPage(pc, filter, festivals, cards, now, parkedNotice(parked))).value,
+      );
   });
 
   /** Runs an action and answers with the item's card: the outcome, or the error in place. */

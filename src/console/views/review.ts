@@ -31,12 +31,16 @@ function option(value: string, label: string, selected: string | undefined): Htm
   return html`<option value="${value}" ${value === selected ? html`selected` : ''}>${label}</option>`;
 }
 
-function filters(filter: QueueFilter, festivals: readonly string[]): Html {
+/** The queue's filters; `status` may be `parked`, the section of nominations waiting for a source. */
+export function filters(
+  filter: Omit<QueueFilter, 'status'> & { status: QueueFilter['status'] | 'parked' },
+  festivals: readonly string[],
+): Html {
   return html`<form class="filters" method="get" action="/review" data-testid="review-filters">
     <label
       >status
       <select name="status">
-        ${reviewStatuses.map((s) => option(s, s, filter.status))}
+        ${reviewStatuses.map((s) => option(s, s, filter.status))}${option('parked', 'parked (waiting for a source)', filter.status)}
       </select></label
     >
     <label
@@ -248,8 +252,9 @@ export function reviewPage(
   festivals: readonly string[],
   cards: readonly ReviewCard[],
   now: Date,
+  notice: Html = html``,
 ): Html {
-  return html`${filters(filter, festivals)}
+  return html`${filters(filter, festivals)} ${notice}
     <p class="muted" data-testid="review-count">
       ${cards.length >= queuePageSize ? `the first ${queuePageSize} items` : `${cards.length} item(s)`} ·
       escalated stubs first, then oldest first

@@ -1,4 +1,5 @@
 import type { ReviewItem } from '../../persistence/review-queue-repository.js';
+import type { ParkedNomination } from '../../resolver/ports.js';
 import { formatTable } from '../table.js';
 import type { ResolveOutcome, ReviewDetails } from './review-actions.js';
 
@@ -27,6 +28,30 @@ export function renderReviewList(items: readonly ReviewItem[], now = new Date())
     ];
   });
   return `${formatTable(['movie key', 'reason', 'status', 'escalated', 'age', 'nominations', 'best candidate'], rows)}\n${items.length} item(s)\n`;
+}
+
+/** Parked nominations as a table, oldest first, with what they wait for. */
+export function renderParkedList(
+  entries: readonly ParkedNomination[],
+  total: number,
+  now = new Date(),
+): string {
+  if (entries.length === 0) return 'no parked nominations\n';
+  const rows = entries.map((e) => [
+    e.nominationId,
+    e.film === undefined
+      ? '(film not kept)'
+      : `${e.film.title} (${e.film.year ?? '?'}) ${e.film.imdbId ?? '-'}`,
+    e.film?.festival ?? '',
+    e.source,
+    e.reason,
+    `${e.since.toISOString().slice(0, 16)}Z (${age(e.since, now)})`,
+    `${e.parkedAt.toISOString().slice(0, 16)}Z`,
+    Object.entries(e.tierAttempts)
+      .map(([tier, n]) => `${tier} ${n}`)
+      .join(', ') || '-',
+  ]);
+  return `${formatTable(['nomination', 'film', 'festival', 'source', 'reason', 'failing since', 'parked at', 'attempts'], rows)}\n${entries.length < total ? `${entries.length} of ${total}` : total} parked nomination(s): re-driven once the source answers again, or now with replay-parked [--nomination <id>]\n`;
 }
 
 /** One item with its movie, nominations and candidates. */
