@@ -29,6 +29,7 @@ import type { Nomination } from '../src/domain/nomination.js';
 import { collectionNames } from '../src/persistence/collections.js';
 import type { Answer } from '../src/twin/world.js';
 import { measureRun, type RunResult, type SourceCalls, type StackAddresses } from './resolve-run.js';
+import { tallyByCase } from './resolve-cases.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -200,7 +201,8 @@ async function main(): Promise<void> {
     withoutImdbIdShare: Number(args['no-id-share']),
   });
   const lineup = answered.map((n) => n.nomination);
-  const minimum = worldMinimum(world, nominatedFilms(answered));
+  const nominated = nominatedFilms(answered);
+  const minimum = worldMinimum(world, nominated);
   printMinimum(minimum, lineup.length);
   const twin = await startTwin({ world, options: { seed, ...realistic } });
   const rows: ThroughputRow[] = [];
@@ -218,7 +220,10 @@ async function main(): Promise<void> {
           progress,
           profileMongo: args['profile-mongo'],
           timeline: args.timeline,
-          inspect: scoreStored(answered, 'service'),
+          inspect: async (db) => {
+            await scoreStored(answered, 'service')(db);
+            await tallyByCase(world, minimum, nominated)(db);
+          },
         }),
     );
     rows.push(row(configured, minimum));
