@@ -52,8 +52,8 @@ const appends = 'credits,external_ids,alternative_titles,release_dates';
 
 interface PoolEntry {
   scored: ScoredCandidate;
-  /** The confidence its details could still give it (bestCaseConfidence). */
-  bestCase: number;
+  /** The confidence its details could still give it (bestCaseConfidence), once asked. */
+  bestCase?: number;
   /** Its own title or original title is one of the nomination's, as written. */
   exactTitle: boolean;
   strategy: string;
@@ -268,7 +268,7 @@ export class TmdbSource implements MovieSource {
         .sort(
           (a, b) =>
             b.scored.confidence - a.scored.confidence ||
-            b.bestCase - a.bestCase ||
+            bestCaseOf(b, target) - bestCaseOf(a, target) ||
             Number(b.exactTitle) - Number(a.exactTitle),
         );
       const top = ranked[0];
@@ -282,7 +282,7 @@ export class TmdbSource implements MovieSource {
         (e) =>
           !e.details &&
           e.scored.confidence >= this.detailsBar &&
-          e.bestCase >= this.thresholds.accept &&
+          bestCaseOf(e, target) >= this.thresholds.accept &&
           (mode === 'final' || ownEvidenceAgrees(e.scored)),
       );
       const budget =
@@ -304,7 +304,7 @@ export class TmdbSource implements MovieSource {
       if (next.linkedImdbId && !candidate.imdbId) candidate.imdbId = next.linkedImdbId;
       next.details = res.data;
       next.scored = score(target, candidate);
-      next.bestCase = bestCaseConfidence(target, candidate);
+      delete next.bestCase;
     }
   }
 
@@ -321,13 +321,18 @@ export class TmdbSource implements MovieSource {
       const candidate = resultToCandidate(r, linkedImdbId);
       pool.set(id, {
         scored: score(target, candidate),
-        bestCase: bestCaseConfidence(target, candidate),
         exactTitle: sameText(target, candidate),
         strategy,
         ...(linkedImdbId ? { linkedImdbId } : {}),
       });
     }
   }
+}
+
+/** bestCaseConfidence of an entry, computed when first needed (it scores the candidate again). */
+function bestCaseOf(entry: PoolEntry, target: MatchTarget): number {
+  entry.bestCase ??= bestCaseConfidence(target, entry.scored.candidate);
+  return entry.bestCase;
 }
 
 function sameText(target: MatchTarget, candidate: MatchCandidate): boolean {
