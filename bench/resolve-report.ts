@@ -20,6 +20,10 @@ export interface ThroughputRow {
   minimumCeiling: number;
   minimumRatio: number;
   failedRequests: Record<string, number>;
+  /** Seconds from start-up to the first nomination recorded. */
+  firstRecordedSeconds: number;
+  /** CPU seconds of the bench process (service and twin) per wall second of the run. */
+  cpuShare: number;
 }
 
 const sources = ['tmdb', 'omdb', 'zyte'] as const;
@@ -58,6 +62,13 @@ export function printThroughput(rows: readonly ThroughputRow[]): void {
     console.log(`${r.label.padEnd(16)}${sources.map((s) => pad(cell(s), 22)).join('')}`);
   }
   console.log('  (goal: TMDb ≤ 1.15×, OMDb ≤ 1.05×, throughput ≥ 0.85 of the minimum ceiling)');
+  console.log('\nwhere the time goes');
+  for (const r of rows) {
+    const steady = (r.nominations - 1) / Math.max(0.001, r.seconds - r.firstRecordedSeconds);
+    console.log(
+      `  ${r.label}: ${r.firstRecordedSeconds.toFixed(1)} s to the first nomination recorded (connect, group join, first fetch); after it ${steady.toFixed(2)} noms/s = ${(steady / r.minimumCeiling).toFixed(2)} of the minimum ceiling, ${(steady / r.ceiling).toFixed(2)} of the made one; CPU ${r.cpuShare.toFixed(2)} s per second of the run (service and twin, one process)`,
+    );
+  }
   for (const r of rows) {
     const failed = Object.entries(r.failedRequests).sort((a, b) => b[1] - a[1]);
     console.log(

@@ -40,6 +40,10 @@ export interface RunResult {
   nominations: number;
   recorded: number;
   durationMs: number;
+  /** From start-up to the first nomination recorded (connections, group join, first fetch). */
+  firstRecordedMs: number;
+  /** CPU time of this process (service and twin together) during the run, ms. */
+  cpuMs: number;
   calls: SourceCalls;
   rss: { startMb: number; endMb: number; peakMb: number; heapStartMb: number; heapEndMb: number };
   /** Upstream requests that failed, by source and error (429s, 5xx, timeouts), from api_lookup_metrics. */
@@ -172,6 +176,7 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
 
     const before = callsOf(input.twin.twin.counts());
     const rssAtStart = process.memoryUsage();
+    const cpuAtStart = process.cpuUsage();
     service = await startService(config, {
       logger: createLogger(config.logLevel),
       registry,
@@ -227,6 +232,7 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
       }
     }
     const durationMs = Date.now() - started;
+    const cpu = process.cpuUsage(cpuAtStart);
     if (profile !== undefined) printProfile(profile, total, log);
     global.gc?.();
     const end = process.memoryUsage();
@@ -245,6 +251,8 @@ export async function measureRun(input: RunInput): Promise<RunResult> {
       nominations: total,
       recorded,
       durationMs,
+      firstRecordedMs: first ?? durationMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       calls,
       rss: {
         startMb: mb(start.rss),

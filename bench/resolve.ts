@@ -1,5 +1,5 @@
 /**
- * npm run bench:resolve [-- --films 1000 --nominations 600 --long-run 100000 --skip-long]
+ * npm run bench:resolve [-- --films 1000 --nominations 600 --long-run 100000 --skip-long | --long-only]
  *
  * End-to-end throughput of the real service (startService) on the local stack, with a twin
  * started in-process that has realistic latencies and rate limits (TMDb 40 req/s 30–80 ms,
@@ -29,6 +29,7 @@ import type { Nomination } from '../src/domain/nomination.js';
 import { collectionNames } from '../src/persistence/collections.js';
 import type { Answer } from '../src/twin/world.js';
 import { measureRun, type RunResult, type SourceCalls, type StackAddresses } from './resolve-run.js';
+import { tallyByCase } from './resolve-cases.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     'long-run': { type: 'string', default: '100000' },
     'skip-long': { type: 'boolean', default: false },
     'skip-baseline': { type: 'boolean', default: false },
+    'long-only': { type: 'boolean', default: false },
     concurrency: { type: 'string' },
     partitions: { type: 'string', default: '6' },
     seed: { type: 'string', default: '2025' },
@@ -111,6 +113,8 @@ function row(result: RunResult, minimum: WorldMinimum): ThroughputRow {
     minimumCeiling: needed.ceiling,
     minimumRatio: perSecond / needed.ceiling,
     failedRequests: result.failedRequests,
+    firstRecordedSeconds: result.firstRecordedMs / 1000,
+    cpuShare: result.cpuMs / result.durationMs,
   };
 }
 
@@ -200,52 +204,60 @@ async function main(): Promise<void> {
     withoutImdbIdShare: Number(args['no-id-share']),
   });
   const lineup = answered.map((n) => n.nomination);
-  const minimum = worldMinimum(world, nominatedFilms(answered));
+  const nominated = nominatedFilms(answered);
+  const minimum = worldMinimum(world, nominated);
   printMinimum(minimum, lineup.length);
-  const twin = await startTwin({ world, options: { seed, ...realistic } });
   const rows: ThroughputRow[] = [];
-  try {
-    const progress = (line: string) => console.log(line);
-    const configured = await phase(
-      `run: ${lineup.length} nominations, concurrency ${args.concurrency ?? 'default'}`,
-      () =>
-        measureRun({
-          label: 'service',
-          stack,
-          twin,
-          batches: [lineup],
-          env: baseEnv,
-          progress,
-          profileMongo: args['profile-mongo'],
-          timeline: args.timeline,
-          inspect: scoreStored(answered, 'service'),
-        }),
-    );
-    rows.push(row(configured, minimum));
-    printThroughput(rows);
-    if (!args['skip-baseline']) {
-      twin.twin.reset();
-      const baseline = await phase(`baseline: ${lineup.length} nominations one at a time`, () =>
-        measureRun({
-          label: 'one at a time',
-          stack,
-          twin,
-          batches: [lineup],
-          env: { ...baseEnv, CONSUMER_CONCURRENCY: '1' },
-          progress,
-          inspect: scoreStored(answered, 'one at a time'),
-        }),
+  if (!args['long-only']) await shortRuns();
+
+  async function shortRuns(): Promise<void> {
+    const twin = await startTwin({ world, options: { seed, ...realistic } });
+    try {
+      const progress = (line: string) => console.log(line);
+      const configured = await phase(
+        `run: ${lineup.length} nominations, concurrency ${args.concurrency ?? 'default'}`,
+        () =>
+          measureRun({
+            label: 'service',
+            stack,
+            twin,
+            batches: [lineup],
+            env: baseEnv,
+            progress,
+            profileMongo: args['profile-mongo'],
+            timeline: args.timeline,
+            inspect: async (db) => {
+              await scoreStored(answered, 'service')(db);
+              await tallyByCase(world, minimum, nominated)(db);
+            },
+          }),
       );
-      rows.push(row(baseline, minimum));
+      rows.push(row(configured, minimum));
+      printThroughput(rows);
+      if (!args['skip-baseline']) {
+        twin.twin.reset();
+        const baseline = await phase(`baseline: ${lineup.length} nominations one at a time`, () =>
+          measureRun({
+            label: 'one at a time',
+            stack,
+            twin,
+            batches: [lineup],
+            env: { ...baseEnv, CONSUMER_CONCURRENCY: '1' },
+            progress,
+            inspect: scoreStored(answered, 'one at a time'),
+          }),
+        );
+        rows.push(row(baseline, minimum));
+      }
+    } finally {
+      await twin.twin.close();
     }
-  } finally {
-    await twin.twin.close();
+    printThroughput(rows);
+    const first = rows[0];
+    const second = rows[1];
+    if (first !== undefined && second !== undefined)
+      console.log(`speed-up over one at a time: ${(first.perSecond / second.perSecond).toFixed(1)}×`);
   }
-  printThroughput(rows);
-  const first = rows[0];
-  const second = rows[1];
-  if (first !== undefined && second !== undefined)
-    console.log(`speed-up over one at a time: ${(first.perSecond / second.perSecond).toFixed(1)}×`);
 
   if (!args['skip-long']) {
     const total = Number(args['long-run']);

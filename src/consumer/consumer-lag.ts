@@ -37,7 +37,13 @@ export async function computeLag(
   return lags;
 }
 
-/** Refreshes the consumer-lag gauge on a timer and on demand (throttled, one at a time). */
+/**
+ * Refreshes the consumer-lag gauge on a timer and on demand (throttled, one at a time). The
+ * gauge follows the committed offsets, which move while a batch runs (every commit interval,
+ * 1 s by default), so the timer runs as often by default and the first reading is taken at
+ * once: a gauge read only every ten seconds, or after batches, stays at the full count
+ * through a long batch. One reading is an offset fetch and one offset list per topic.
+ */
 export interface LagReporter {
   /** Refreshes now unless a refresh ran within the throttle window or is running. */
   refresh(): Promise<void>;
@@ -56,7 +62,7 @@ export interface LagReporterOptions {
 
 export function startLagReporter(options: LagReporterOptions): LagReporter {
   const { admin, groupId, topics, gauge, logger } = options;
-  const minGapMs = options.minGapMs ?? 1000;
+  const minGapMs = options.minGapMs ?? 500;
   let running: Promise<void> | null = null;
   let lastRun = 0;
   let stopped = false;
@@ -82,8 +88,9 @@ export function startLagReporter(options: LagReporterOptions): LagReporter {
     return running;
   };
 
-  const timer = setInterval(() => void refresh(), options.intervalMs ?? 10_000);
+  const timer = setInterval(() => void refresh(), options.intervalMs ?? 1000);
   timer.unref();
+  void refresh();
   return {
     refresh,
     stop: () => {

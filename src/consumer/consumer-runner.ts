@@ -39,7 +39,7 @@ export interface ConsumerRunnerOptions {
   partitionsConsumedConcurrently?: number;
   /** Default 30 s: how long stop() lets in-flight handlers finish. */
   drainTimeoutMs?: number;
-  /** Default 10 s. */
+  /** How often the consumer-lag gauge is read (default 1 s, see consumer-lag.ts). */
   lagIntervalMs?: number;
   /** Backoff after an unexpected error, doubling per consecutive failure (default 1 s … 30 s). */
   failureBackoff?: { baseMs: number; maxMs: number };

@@ -139,28 +139,42 @@ export class OmdbSource implements MovieSource {
     );
   }
 
+  /**
+   * By title: `t=` without `y=` first. OMDb's `y` is an exact filter on the IMDb year, which
+   * need not be the nomination's year (an award names last year's films, a festival film may
+   * be dated by its release), and it only narrows the same title: when the year-less query
+   * misses, no year can find the film, so one call settles most lookups. Only when it answers
+   * another film of that name, of another year, is the nomination's year asked. The original
+   * title is never asked: OMDb matches `t=` against the English title only (omdbapi/OMDb-API#118).
+   */
   async lookupByTitle(query: LookupQuery, ctx?: LookupContext): Promise<LookupOutcome> {
     const rec = new AttemptRecorder('omdb');
     const target = toMatchTarget(query);
+    const title = query.title.trim();
     const hits: { movie: OmdbMovie; strategy: string }[] = [];
-    for (const s of planTitleQueries(query)) {
-      const answer = await this.ask(
-        { t: s.title, y: s.year, type: 'movie', plot: 'short' },
+    const ask = (year: number | undefined) =>
+      this.ask(
+        { t: title, y: year, type: 'movie', plot: 'short' },
         {
           operation: 'by_title',
-          identifier: s.year === undefined ? s.title : `${s.title} (${s.year})`,
-          strategy: s.name,
+          identifier: year === undefined ? title : `${title} (${year})`,
+          strategy: year === undefined ? 'title' : 'title_year',
         },
         rec,
         ctx,
       );
-      if (answer.kind === 'failure') return failureOutcome(answer.failure, rec.attempts);
-      if (answer.kind === 'miss') continue;
-      if (!hits.some((h) => h.movie.imdbID === answer.movie.imdbID))
-        hits.push({ movie: answer.movie, strategy: s.name });
-      const scored = hits.map((h) => score(target, omdbToCandidate(h.movie)));
-      if (judge(scored, this.thresholds).kind === 'accept') break;
-    }
+    const first = await ask(undefined);
+    if (first.kind === 'failure') return failureOutcome(first.failure, rec.attempts);
+    if (first.kind === 'miss') return this.conclude(hits, target, rec);
+    hits.push({ movie: first.movie, strategy: 'title' });
+    const accepted = judge([score(target, omdbToCandidate(first.movie))], this.thresholds).kind === 'accept';
+    // A namesake of the nomination's own year is also what `y=` would answer.
+    if (accepted || query.year === undefined || omdbToCandidate(first.movie).year === query.year)
+      return this.conclude(hits, target, rec);
+    const second = await ask(query.year);
+    if (second.kind === 'failure') return failureOutcome(second.failure, rec.attempts);
+    if (second.kind === 'hit' && second.movie.imdbID !== first.movie.imdbID)
+      hits.push({ movie: second.movie, strategy: 'title_year' });
     return this.conclude(hits, target, rec);
   }
 
@@ -269,20 +283,4 @@ export class OmdbSource implements MovieSource {
     }
     return answer;
   }
-}
-
-/** Title queries in order: title + year, original title + year, then title without year (OMDb's `y` is exact). */
-function planTitleQueries(query: LookupQuery): { name: string; title: string; year?: number }[] {
-  const title = query.title.trim();
-  const original = query.originalTitle?.trim();
-  const plan: { name: string; title: string; year?: number }[] = [];
-  const hasOriginal =
-    original !== undefined && original.length > 0 && original.toLowerCase() !== title.toLowerCase();
-  if (query.year !== undefined) {
-    plan.push({ name: 'title_year', title, year: query.year });
-    if (hasOriginal) plan.push({ name: 'original_title_year', title: original, year: query.year });
-  }
-  plan.push({ name: 'title', title });
-  if (hasOriginal && query.year === undefined) plan.push({ name: 'original_title', title: original });
-  return plan;
 }

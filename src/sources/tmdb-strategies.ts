@@ -55,8 +55,23 @@ export function planSearches(query: LookupQuery): SearchStrategy[] {
     plan.push({ name: 'year_minus_one', query: title, year: query.year - 1, onlyIfTruncated: 'title' });
   }
   const normalised = normaliseTitle(title);
-  const asked = new Set([title.toLowerCase(), original?.toLowerCase()]);
-  if (normalised.length > 0 && !asked.has(normalised))
+  const asked = new Set([title, original].filter((t) => t !== undefined).map(searchWords));
+  if (normalised.length > 0 && !asked.has(searchWords(normalised)))
     plan.push({ name: 'normalised_title', query: normalised });
   return plan;
+}
+
+/**
+ * A query as TMDb's search reads it: case, accents and punctuation do not change what it
+ * finds, so a normalised title that differs from one already asked only in those is the
+ * same search. Dropped articles, numbers and `&` do change it.
+ */
+function searchWords(query: string): string {
+  return query
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .join(' ');
 }

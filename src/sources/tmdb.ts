@@ -1,5 +1,8 @@
 import {
+  bestCaseConfidence,
   normaliseTitle,
+  ownEvidenceAgrees,
+  type MatchCandidate,
   type MatchTarget,
   type MatchThresholds,
   type ScoredCandidate,
@@ -49,6 +52,10 @@ const appends = 'credits,external_ids,alternative_titles,release_dates';
 
 interface PoolEntry {
   scored: ScoredCandidate;
+  /** The confidence its details could still give it (bestCaseConfidence), once asked. */
+  bestCase?: number;
+  /** Its own title or original title is one of the nomination's, as written. */
+  exactTitle: boolean;
   strategy: string;
   details?: TmdbMovieDetails;
   /** The IMDb ID TMDb's find endpoint linked to this record, if it came from find. */
@@ -193,7 +200,9 @@ export class TmdbSource implements MovieSource {
         // than details calls on this page would, so details wait for it.
         if (plan.some((n) => n.onlyIfTruncated === s.name)) continue;
       }
-      const refined = await this.refine(pool, target, rec, ctx);
+      // Details now only for a candidate whose own title and year agree: a weaker one waits
+      // for the searches still to come, which may list the film itself.
+      const refined = await this.refine(pool, target, rec, ctx, 'promising');
       if (refined) return failureOutcome(refined, rec.attempts);
       const decision = judge(scoredOf(pool), this.thresholds);
       if (decision.kind === 'accept' && pool.get(decision.best.candidate.id)?.details) break;
@@ -208,7 +217,7 @@ export class TmdbSource implements MovieSource {
     rec: AttemptRecorder,
     ctx?: LookupContext,
   ): Promise<LookupOutcome> {
-    const refined = await this.refine(pool, target, rec, ctx, true);
+    const refined = await this.refine(pool, target, rec, ctx, 'final');
     if (refined) return failureOutcome(refined, rec.attempts);
     const scored = scoredOf(pool);
     const decision = judge(scored, this.thresholds);
@@ -238,20 +247,30 @@ export class TmdbSource implements MovieSource {
   /**
    * Fetches details (directors, alternative titles, the record's IMDb ID) for the most
    * promising candidate that lacks them, until the best one is certain or nothing is worth a
-   * call. `final` also allows one call beyond the budget so a kept candidate has a movie.
+   * call: a candidate is worth one only while its details could still make it the accepted
+   * one (bestCaseConfidence; after a find miss no record carries the nomination's IMDb ID).
+   * Candidates are ranked by what they show, then by what they could still reach, then an
+   * exact title first. Between searches (`promising`) only a candidate whose own title and
+   * year agree is fetched; the `final` pass may go one call beyond the budget so that a kept
+   * candidate has a movie.
    */
   private async refine(
     pool: Map<string, PoolEntry>,
     target: MatchTarget,
     rec: AttemptRecorder,
-    ctx?: LookupContext,
-    final = false,
+    ctx: LookupContext | undefined,
+    mode: 'promising' | 'final',
   ): Promise<Failure | undefined> {
     let spent = rec.attempts.filter((a) => a.operation === 'details').length;
     for (;;) {
       const ranked = [...pool.values()]
         .filter((e) => e.scored.rejectedBecause === undefined)
-        .sort((a, b) => b.scored.confidence - a.scored.confidence);
+        .sort(
+          (a, b) =>
+            b.scored.confidence - a.scored.confidence ||
+            bestCaseOf(b, target) - bestCaseOf(a, target) ||
+            Number(b.exactTitle) - Number(a.exactTitle),
+        );
       const top = ranked[0];
       if (!top) return undefined;
       const decision = judge(
@@ -259,10 +278,17 @@ export class TmdbSource implements MovieSource {
         this.thresholds,
       );
       if (top.details && decision.kind === 'accept') return undefined;
-      const next = ranked.find((e) => !e.details && e.scored.confidence >= this.detailsBar);
-      // The final pass may go one call over budget so that a kept best candidate has its movie.
+      const next = ranked.find(
+        (e) =>
+          !e.details &&
+          e.scored.confidence >= this.detailsBar &&
+          bestCaseOf(e, target) >= this.thresholds.accept &&
+          (mode === 'final' || ownEvidenceAgrees(e.scored)),
+      );
       const budget =
-        final && !top.details && decision.kind !== 'reject' ? this.maxDetails + 1 : this.maxDetails;
+        mode === 'final' && !top.details && decision.kind !== 'reject'
+          ? this.maxDetails + 1
+          : this.maxDetails;
       if (!next || spent >= budget) return undefined;
       const id = next.scored.candidate.id;
       const res = await this.details(id, rec, ctx, next.strategy);
@@ -278,6 +304,7 @@ export class TmdbSource implements MovieSource {
       if (next.linkedImdbId && !candidate.imdbId) candidate.imdbId = next.linkedImdbId;
       next.details = res.data;
       next.scored = score(target, candidate);
+      delete next.bestCase;
     }
   }
 
@@ -291,13 +318,28 @@ export class TmdbSource implements MovieSource {
     for (const r of results) {
       const id = String(r.id);
       if (pool.has(id)) continue;
+      const candidate = resultToCandidate(r, linkedImdbId);
       pool.set(id, {
-        scored: score(target, resultToCandidate(r, linkedImdbId)),
+        scored: score(target, candidate),
+        exactTitle: sameText(target, candidate),
         strategy,
         ...(linkedImdbId ? { linkedImdbId } : {}),
       });
     }
   }
+}
+
+/** bestCaseConfidence of an entry, computed when first needed (it scores the candidate again). */
+function bestCaseOf(entry: PoolEntry, target: MatchTarget): number {
+  entry.bestCase ??= bestCaseConfidence(target, entry.scored.candidate);
+  return entry.bestCase;
+}
+
+function sameText(target: MatchTarget, candidate: MatchCandidate): boolean {
+  const own = [target.title, target.originalTitle].map((t) => t?.trim().toLowerCase());
+  return [candidate.title, candidate.originalTitle].some(
+    (t) => t !== undefined && own.includes(t.trim().toLowerCase()),
+  );
 }
 
 function normalisedTitlesOf(entry: PoolEntry): string[] {

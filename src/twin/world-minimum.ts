@@ -15,7 +15,9 @@ import type { World, WorldFilm } from './world.js';
  *   IMDb page (a missing page is one charged 404), two when IMDb answers its challenge (the
  *   first request is challenged; one more is the least that tells a challenge from a ban).
  * Without an IMDb ID: no find; one search (+ details when it can reach the film); else one
- * OMDb title call, and no Zyte call (an IMDb page needs its ID).
+ * OMDb title call (by the English title: OMDb knows no other), and no Zyte call (an IMDb
+ * page needs its ID). When OMDb cannot give the film, telling so takes two title calls
+ * if the year-less one answers a namesake of another year (see omdbTitleHidden).
  *
  * A film nominated several times is resolved once (the cache holds it afterwards): the
  * minimum counts each distinct film once, in its best-informed form (with its IMDb ID when
@@ -39,7 +41,8 @@ type MinimumCase =
   | 'tmdb_unreachable_imdb_challenged'
   | 'no_id_tmdb'
   | 'no_id_omdb'
-  | 'no_id_none';
+  | 'no_id_none'
+  | 'no_id_none_namesake';
 
 /** The minimum for one film. */
 interface FilmMinimum extends SourceCallCounts {
@@ -94,14 +97,30 @@ function tmdbReachable(catalog: Catalog, film: WorldFilm, nomination: NominatedF
   );
 }
 
-/** Whether one OMDb `t=` lookup (a title, with or without the year) answers this very film. */
+/**
+ * Whether one OMDb `t=` lookup answers this very film: the nomination's (English) title,
+ * with its year or without. Never the original title: OMDb matches `t=` against the English
+ * title only and keeps no original title (omdbapi/OMDb-API#118), whatever a twin answers.
+ * `y=` is OMDb's exact filter on the IMDb year.
+ */
 function omdbReachableByTitle(catalog: Catalog, film: WorldFilm, nomination: NominatedFilm): boolean {
   if (!film.omdb.present) return false;
-  return queryTitles(nomination).some((title) =>
-    [nomination.year ?? undefined, undefined].some(
-      (year) => catalog.omdbByTitle(title, year)?.imdbId === film.imdbId,
-    ),
+  return [nomination.year ?? undefined, undefined].some(
+    (year) => catalog.omdbByTitle(nomination.title, year)?.imdbId === film.imdbId,
   );
+}
+
+/**
+ * Whether telling that OMDb cannot answer the film by title takes both `t=` queries: the
+ * year-less one answers a namesake of another year, which hides any film of the nomination's
+ * year (`t=` gives one film), and `y=` alone cannot rule out a film of another IMDb year.
+ * When the year-less query answers nothing (no film of that title) or a film of the
+ * nomination's year (what `y=` would answer too), that one call settles it.
+ */
+function omdbTitleHidden(catalog: Catalog, nomination: NominatedFilm): boolean {
+  if (nomination.year === null) return false;
+  const answered = catalog.omdbByTitle(nomination.title, undefined);
+  return answered !== undefined && answered.releaseYear !== nomination.year;
 }
 
 /** The minimum calls for one film, as nominated. */
@@ -117,7 +136,10 @@ function filmMinimum(catalog: Catalog, nomination: NominatedFilm): FilmMinimum {
   });
   if (!nomination.withImdbId) {
     if (tmdbReachable(catalog, film, nomination)) return of('no_id_tmdb', 2, 0, 0);
-    return of(omdbReachableByTitle(catalog, film, nomination) ? 'no_id_omdb' : 'no_id_none', 1, 1, 0);
+    if (omdbReachableByTitle(catalog, film, nomination)) return of('no_id_omdb', 1, 1, 0);
+    return omdbTitleHidden(catalog, nomination)
+      ? of('no_id_none_namesake', 1, 2, 0)
+      : of('no_id_none', 1, 1, 0);
   }
   if (film.tmdb.present && film.tmdb.imdbLinked) return of('tmdb_linked', 2, 0, 0);
   if (tmdbReachable(catalog, film, nomination)) return of('tmdb_unlinked', 3, 0, 0);

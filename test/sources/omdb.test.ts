@@ -106,7 +106,7 @@ describe('OMDb error branching (the body decides, not the status)', () => {
 });
 
 describe('OMDb adapter', () => {
-  it('when the ID is unknown but the title and year match with the director, then the title hit is found and certain', async () => {
+  it('when the ID is unknown but the title and year match with the director, then one title call finds it, certain', async () => {
     const film = twinFilm({
       title: 'My Mom Jayne',
       directors: ['Mariska Hargitay'],
@@ -118,9 +118,67 @@ describe('OMDb adapter', () => {
     expect(outcome).toMatchObject({
       kind: 'found',
       certain: true,
+      strategy: 'title',
+      movie: { externalIds: { imdbId: film.imdbId } },
+    });
+    expect(twin.counts()['omdb.byTitle']).toBe(1);
+  });
+
+  it('when a film released the year after its festival is looked up by title, then the year-less query finds it in one call', async () => {
+    // OMDb's y= is the IMDb year, exact: y=2024 would miss this film.
+    const film = twinFilm({ title: 'Late Bloomer', festivalYear: 2024, releaseYear: 2025 });
+    const twin = await startTestTwin({ world: twinWorld([film]) });
+    const outcome = await makeSource('omdb', twin).lookup(queryOf(film, { imdbId: undefined }));
+    expect(outcome).toMatchObject({ kind: 'found', movie: { externalIds: { imdbId: film.imdbId } } });
+    expect(outcome.attempts.map((a) => a.identifier)).toEqual(['Late Bloomer']);
+  });
+
+  it('when OMDb has no film of that title, then one year-less call settles it and neither the year nor the original title is asked', async () => {
+    const film = twinFilm({ title: 'Nobody Knows Me', originalTitle: 'Personne', omdb: { present: false } });
+    const twin = await startTestTwin({ world: twinWorld([film]) });
+    const outcome = await makeSource('omdb', twin).lookup(queryOf(film, { imdbId: undefined }));
+    expect(outcome.kind).toBe('not_found');
+    expect(outcome.attempts.map((a) => a.identifier)).toEqual(['Nobody Knows Me']);
+    expect(twin.counts()['omdb.byTitle']).toBe(1);
+  });
+
+  it('when the year-less query answers a more popular namesake of another year, then the nomination year is asked and finds the film', async () => {
+    const film = twinFilm({
+      title: 'Mother',
+      festivalYear: 2023,
+      releaseYear: 2023,
+      rating: { value: 6, votes: 50 },
+    });
+    const namesake = twinFilm({
+      title: 'Mother',
+      festivalYear: null,
+      releaseYear: 2009,
+      directors: ['Someone Else'],
+      rating: { value: 8, votes: 900_000 },
+      decoy: true,
+    });
+    const twin = await startTestTwin({ world: twinWorld([film, namesake]) });
+    const outcome = await makeSource('omdb', twin).lookup(queryOf(film, { imdbId: undefined }));
+    expect(outcome).toMatchObject({
+      kind: 'found',
       strategy: 'title_year',
       movie: { externalIds: { imdbId: film.imdbId } },
     });
+    expect(outcome.attempts.map((a) => a.identifier)).toEqual(['Mother', 'Mother (2023)']);
+  });
+
+  it('when the namesake the year-less query answers is of the nomination year, then y= is not asked: it would answer the same film', async () => {
+    const film = twinFilm({ title: 'Echo', festivalYear: 2023, releaseYear: 2023, omdb: { present: false } });
+    const namesake = twinFilm({
+      title: 'Echo',
+      festivalYear: null,
+      releaseYear: 2023,
+      directors: ['Someone Else'],
+      decoy: true,
+    });
+    const twin = await startTestTwin({ world: twinWorld([film, namesake]) });
+    const outcome = await makeSource('omdb', twin).lookup(queryOf(film, { imdbId: undefined }));
+    expect(outcome.kind === 'found' && outcome.certain).toBe(false);
     expect(twin.counts()['omdb.byTitle']).toBe(1);
   });
 

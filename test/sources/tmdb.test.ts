@@ -29,6 +29,15 @@ describe('TMDb search plan', () => {
     ]);
   });
 
+  it('when normalising only folds accents, case and punctuation, then no normalised search is planned: TMDb reads the title that way', () => {
+    const names = (title: string) => planSearches({ title, directors: [] }).map((s) => s.name);
+    expect(names('Marouf, the Cairo Cobbler')).toEqual(['title']);
+    expect(names('Camões')).toEqual(['title']);
+    // A dropped article or a number written out is another query.
+    expect(names('The Lost Weekend')).toEqual(['title', 'normalised_title']);
+    expect(names('Part Two')).toEqual(['title', 'normalised_title']);
+  });
+
   it('when the original title is the title and normalising changes nothing, then no query is asked twice', () => {
     const plan = planSearches({ title: 'Alpha', originalTitle: 'alpha', directors: [] });
     expect(plan.map((s) => s.name)).toEqual(['title']);
@@ -69,6 +78,59 @@ describe('TMDb adapter', () => {
     const outcome = await makeSource('tmdb', twin).lookup(queryOf(film));
     expect(outcome).toMatchObject({ kind: 'found', certain: true, strategy: 'original_title' });
     expect(twin.counts()).toMatchObject({ 'tmdb.search': 2, 'tmdb.movie': 1 });
+  });
+
+  it('when the title search lists only a namesake of another year and the original-title search lists the film, then only the film gets a details call', async () => {
+    const film = twinFilm({
+      title: 'The Cranes Are Flying',
+      originalTitle: 'Letyat zhuravli',
+      directors: ['Mikhail Kalatozov'],
+      festivalYear: 1958,
+      releaseYear: 1958,
+      tmdb: { imdbLinked: false, title: 'Letyat zhuravli' },
+    });
+    const namesake = twinFilm({
+      title: 'The Cranes Are Flying',
+      directors: ['Someone Else'],
+      festivalYear: null,
+      releaseYear: 1948,
+      decoy: true,
+    });
+    const twin = await startTestTwin({ world: twinWorld([film, namesake]) });
+    const outcome = await makeSource('tmdb', twin).lookup(queryOf(film));
+    expect(outcome).toMatchObject({ kind: 'found', certain: true, strategy: 'original_title' });
+    // Its own year is ten years off: its details wait for the next search, which lists the film.
+    expect(outcome.attempts.filter((a) => a.operation === 'details').map((a) => a.identifier)).toEqual([
+      String(film.tmdbId),
+    ]);
+  });
+
+  it('when a namesake two years off and the film without a release date tie on what the search shows, then the film is fetched first', async () => {
+    const film = twinFilm({
+      title: 'Dedicatoria',
+      directors: ['Jaime Chávarri'],
+      festivalYear: 1980,
+      releaseYear: 1980,
+      rating: { value: 6, votes: 20 },
+      tmdb: { imdbLinked: false, releaseDate: '' },
+    });
+    const namesake = twinFilm({
+      title: 'Dedicatoria',
+      directors: ['Someone Else'],
+      festivalYear: null,
+      releaseYear: 1982,
+      rating: { value: 8, votes: 400_000 },
+      decoy: true,
+    });
+    const twin = await startTestTwin({ world: twinWorld([film, namesake]) });
+    const outcome = await makeSource('tmdb', twin).lookup(queryOf(film));
+    expect(outcome).toMatchObject({
+      kind: 'found',
+      certain: true,
+      movie: { externalIds: { tmdbId: film.tmdbId } },
+    });
+    // An unknown year may still be the nomination's; a known one two years off may not.
+    expect(twin.counts()['tmdb.movie']).toBe(1);
   });
 
   it('when the nomination year matches no release date, then the year-less search, asked first, finds the film a year off in one search', async () => {

@@ -94,6 +94,39 @@ describe('worldMinimum: the fewest calls a correct resolver needs, from what the
     expect(m.calls).toEqual({ tmdb: 4, omdb: 2, zyte: 0 });
   });
 
+  it('OMDb is not reachable by the original title, even where the twin answers it: OMDb matches the English title only', () => {
+    // omdbapi/OMDb-API#118: t= finds a film by its English title, never by its original one.
+    const film = twinFilm({
+      title: 'The Salt Road',
+      originalTitle: 'La Route du Sel',
+      tmdb: { present: false, imdbLinked: false },
+    });
+    const byEnglish = minimumOf([film], [nominated(film, false)]);
+    expect(byEnglish.cases).toEqual({ no_id_omdb: 1 });
+    const byOtherEnglish = minimumOf([film], [nominated(film, false, 'Road of Salt')]);
+    expect(byOtherEnglish.cases).toEqual({ no_id_none: 1 });
+    expect(byOtherEnglish.calls).toEqual({ tmdb: 1, omdb: 1, zyte: 0 });
+  });
+
+  it('without an IMDb id, telling that OMDb lacks the film takes two title calls when the year-less one answers a namesake of another year', () => {
+    // t= gives one film: a namesake hides any film of the nomination's year, and y= alone cannot rule out another IMDb year.
+    const absent = { omdb: { present: false }, tmdb: { present: false, imdbLinked: false } };
+    const film = twinFilm({ title: 'Harbour Lights', festivalYear: 2023, releaseYear: 2023, ...absent });
+    const older = twinFilm({ title: 'Harbour Lights', festivalYear: null, releaseYear: 1998, decoy: true });
+    const sameYear = twinFilm({
+      title: 'Harbour Lights',
+      festivalYear: null,
+      releaseYear: 2023,
+      decoy: true,
+    });
+    const olderCase = minimumOf([film, older], [nominated(film, false)]);
+    expect(olderCase.cases).toEqual({ no_id_none_namesake: 1 });
+    expect(olderCase.calls).toEqual({ tmdb: 1, omdb: 2, zyte: 0 });
+    // A namesake of the nomination's year is what y= answers too; no namesake: nothing of that title.
+    expect(minimumOf([film, sameYear], [nominated(film, false)]).calls.omdb).toBe(1);
+    expect(minimumOf([film], [nominated(film, false)]).calls.omdb).toBe(1);
+  });
+
   it('the original title is a query the nomination carries: TMDb knowing only the original title is reachable', () => {
     const film = twinFilm({
       title: 'The Salt Road',

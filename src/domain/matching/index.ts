@@ -12,3 +12,4 @@ export type {
 export { normaliseTitle } from './normalise.js';
 export { scoreCandidate } from './score.js';
 export { decide } from './decide.js';
+export { bestCaseConfidence, ownEvidenceAgrees } from './best-case.js';
