@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, Db, Filter } from 'mongodb';
 import { filmKey, type FilmKeyInput } from '../domain/film-key.js';
 import type { LockableField, NormalizedMovie, SourceName } from '../domain/movie.js';
@@ -7,7 +8,7 @@ import { collectionNames } from './collections.js';
 import { defaultEnrichmentSchedule, nextAttemptAt, type EnrichmentSchedule } from './enrichment-schedule.js';
 import { compact } from '../domain/compact.js';
 import { contradicts, mergeMovie, type MovieWrite, type StoredMovie } from './movie-merge.js';
-import { isDuplicateKeyError } from './mongo-errors.js';
+import { isAbortedRace, isDuplicateKeyError } from './mongo-errors.js';
 import { MovieMerger } from './movie-merger.js';
 
 /**
@@ -72,6 +73,10 @@ export interface UpsertResult {
 }
 
 const maxRaces = 8;
+
+/** Full jitter: writers the server aborted together (isAbortedRace) come back apart. */
+const abortedRacePause = (race: number): Promise<void> =>
+  sleep(Math.random() * Math.min(400, 25 * 2 ** (race + 1)));
 
 function validImdbId(value: string | null | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -238,6 +243,10 @@ export class MoviesRepository {
           await this.movies.insertOne({ ...document });
           return this.reconciled({ created: true, upgraded: false, changed: true, document }, now);
         } catch (error) {
+          if (isAbortedRace(error)) {
+            await abortedRacePause(race);
+            continue;
+          }
           if (!isDuplicateKeyError(error)) throw error;
           // Another writer created this film (the next read finds it by key or ID), or a
           // movie of another film holds this TMDb ID: the write keeps it in `data` only.
@@ -252,6 +261,10 @@ export class MoviesRepository {
         const replaced = await this.movies.replaceOne({ key: existing.key, version: existing.version }, next);
         if (replaced.matchedCount === 0) continue;
       } catch (error) {
+        if (isAbortedRace(error)) {
+          await abortedRacePause(race);
+          continue;
+        }
         if (!isDuplicateKeyError(error)) throw error;
         // Another movie holds the key or an ID this write brings: one film is merged, another film's ID is dropped.
         await this.settleConflict(write, existing, now);
