@@ -41,7 +41,7 @@ export function samePidOrNull(memberClient: string, identity: MemberIdentity): n
 }
 
 /** True when a process with this pid exists on this host (EPERM: it exists, not ours to signal). */
-export function processExists(pid: number): boolean {
+function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
