@@ -76,6 +76,9 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     }
   };
 
+  // Never rejects; awaited on a failed start-up so that its connection is closed first.
+  let leaving: Promise<unknown> = Promise.resolve();
+
   try {
     const ops =
       options.opsServer === false
@@ -97,7 +100,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       : kafka;
     const releaseIdentity = registerRunner(identity);
     closers.push({ name: 'instance identity', close: () => Promise.resolve(releaseIdentity()) });
-    const leaving = config.kafka.leaveDeadMembers
+    leaving = config.kafka.leaveDeadMembers
       ? leavePreviousMembers({
           kafka: consumerKafka,
           groupId: config.kafka.groupId,
@@ -298,6 +301,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       },
     };
   } catch (error) {
+    await leaving;
     await closeAll();
     throw error;
   }
