@@ -98,7 +98,7 @@ describe('repeated crashes', () => {
     await clean.publish(lineup.map((l) => l.nomination));
     const cleanStarted = Date.now();
     await clean.startInstance();
-    await clean.waitFor('the clean run', async () => (await recordedCount(clean)) >= lineup.length, 180_000);
+    await clean.waitFor('the clean run', async () => (await recordedCount(clean)) >= lineup.length, 300_000);
     const cleanMs = Date.now() - cleanStarted;
     const cleanPaid = paidCalls(clean);
     const cleanMovies = await clean.db.collection(collectionNames.movies).countDocuments();
@@ -230,5 +230,5 @@ describe('repeated crashes', () => {
 
     // Paid calls: the clean run's count, plus at most the paid requests whose answer was lost with a killed process.
     expect(killedPaid).toBeLessThanOrEqual(cleanPaid + lostInFlight);
-  }, 480_000);
+  }, 720_000);
 });
