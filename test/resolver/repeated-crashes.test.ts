@@ -146,7 +146,7 @@ describe('repeated crashes', () => {
     await pipeline.waitFor(
       'the whole lineup after the crashes',
       async () => (await recordedCount(pipeline)) >= lineup.length,
-      180_000,
+      300_000,
     );
     const wallMs = Date.now() - runStarted;
     // A process killed before its code runs cannot drain: the clean stop waits for it to be up.
