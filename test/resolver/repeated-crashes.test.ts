@@ -182,6 +182,29 @@ describe('repeated crashes', () => {
       `[repeated-crashes] clean run ${cleanMs} ms, ${cleanMovies} movies; ${lives.length} kills, wall ${wallMs} ms, ${movies.length} movies; paid calls clean ${cleanPaid}, with kills ${killedPaid} (+${killedPaid - cleanPaid}), in flight at a kill ${lostInFlight}; events ${states.length}, repeated (movie, state) ${repeatedStates}\n`,
     );
 
+    // Nothing lost: every nomination stored once and linked to a stored movie.
+    const nominations = await pipeline.db
+      .collection(collectionNames.nominations)
+      .find({}, { projection: { nominationId: 1, movieKey: 1 } })
+      .toArray();
+    expect(nominations).toHaveLength(lineup.length);
+    expect(new Set(nominations.map((n) => n.nominationId as string)).size).toBe(lineup.length);
+    const keys = new Set(movies.map((m) => m.key as string));
+    expect(nominations.filter((n) => !keys.has(n.movieKey as string))).toEqual([]);
+    expect(new Set(lineup.map((l) => l.nomination.nominationId))).toEqual(
+      new Set(nominations.map((n) => n.nominationId as string)),
+    );
+    // Nothing duplicated: no film twice, one event per movie and announced state, every movie announced.
+    const imdbIds = movies.flatMap((m) => (typeof m.imdbId === 'string' ? [m.imdbId] : []));
+    expect(new Set(imdbIds).size).toBe(imdbIds.length);
+    expect(keys.size).toBe(movies.length);
+    expect(repeatedStates).toBe(0);
+    const announced = new Set(states.map((s) => s.split(' ')[0]));
+    expect([...keys].filter((k) => !announced.has(k))).toEqual([]);
+
+    // Paid calls: the clean run's count, plus at most the paid requests whose answer was lost with a killed process.
+    expect(killedPaid).toBeLessThanOrEqual(cleanPaid + lostInFlight);
+
     // Progress between kills. A restart must not wait for the dead member's session (10 s):
     // every life that joined did so in a few hundred ms, and every life that was up, fetching,
     // for 2.5 s recorded something. A life killed before its process had loaded and resolved
@@ -207,28 +230,5 @@ describe('repeated crashes', () => {
       lives.filter(upLongEnough).length,
       'lives up long enough to show progress (fewer: the machine is too loaded for the CLI to load within most lives)',
     ).toBeGreaterThanOrEqual(3);
-
-    // Nothing lost: every nomination stored once and linked to a stored movie.
-    const nominations = await pipeline.db
-      .collection(collectionNames.nominations)
-      .find({}, { projection: { nominationId: 1, movieKey: 1 } })
-      .toArray();
-    expect(nominations).toHaveLength(lineup.length);
-    expect(new Set(nominations.map((n) => n.nominationId as string)).size).toBe(lineup.length);
-    const keys = new Set(movies.map((m) => m.key as string));
-    expect(nominations.filter((n) => !keys.has(n.movieKey as string))).toEqual([]);
-    expect(new Set(lineup.map((l) => l.nomination.nominationId))).toEqual(
-      new Set(nominations.map((n) => n.nominationId as string)),
-    );
-    // Nothing duplicated: no film twice, one event per movie and announced state, every movie announced.
-    const imdbIds = movies.flatMap((m) => (typeof m.imdbId === 'string' ? [m.imdbId] : []));
-    expect(new Set(imdbIds).size).toBe(imdbIds.length);
-    expect(keys.size).toBe(movies.length);
-    expect(repeatedStates).toBe(0);
-    const announced = new Set(states.map((s) => s.split(' ')[0]));
-    expect([...keys].filter((k) => !announced.has(k))).toEqual([]);
-
-    // Paid calls: the clean run's count, plus at most the paid requests whose answer was lost with a killed process.
-    expect(killedPaid).toBeLessThanOrEqual(cleanPaid + lostInFlight);
   }, 720_000);
 });
