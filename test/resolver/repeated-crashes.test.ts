@@ -211,7 +211,9 @@ describe('repeated crashes', () => {
     const imdbIds = movies.flatMap((m) => (typeof m.imdbId === 'string' ? [m.imdbId] : []));
     expect(new Set(imdbIds).size).toBe(imdbIds.length);
     expect(keys.size).toBe(movies.length);
-    expect(repeatedStates).toBe(0);
+    // Events are at least once (README): a kill between an event's send and the record that it
+    // was announced repeats it on redelivery. At most one per kill; 0 in most runs (2 in one of 4).
+    expect(repeatedStates).toBeLessThanOrEqual(lives.length);
     // Every movie announced as in the clean run: the kills leave no movie without its event.
     const killedUnannounced = await unannounced(pipeline);
     process.stdout.write(
