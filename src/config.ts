@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import type { SourceName } from './domain/movie.js';
@@ -36,6 +37,12 @@ export const envSchema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: positiveInt
     .min(6000, 'expected a whole number >= 6000 (the broker minimum)')
     .default(10000),
+  // Names this instance across restarts (default: the host name); see src/kafka/group-membership.ts.
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'expected 1–128 letters, digits, ".", "_", ":" or "-"')
+    .optional(),
+  KAFKA_LEAVE_DEAD_MEMBERS: bool.default(true),
   TOPIC_NOMINATIONS: topicName.default('festival.nominations'),
   TOPIC_RESOLVED: topicName.default('movie.resolved'),
   TOPIC_STUB: topicName.default('movie.stub'),
@@ -117,6 +124,10 @@ export interface Config {
     connectionTimeoutMs: number;
     requestTimeoutMs: number;
     sessionTimeoutMs: number;
+    /** INSTANCE_ID, or the host name. */
+    instanceId: string;
+    /** At start-up, remove the members a dead earlier life of this instance left in the group. */
+    leaveDeadMembers: boolean;
     partitions: number;
     topics: { nominations: string; resolved: string; stub: string; retry: string; dlq: string };
   };
@@ -200,6 +211,8 @@ function toConfig(e: Env): Config {
       connectionTimeoutMs: e.KAFKA_CONNECTION_TIMEOUT_MS,
       requestTimeoutMs: e.KAFKA_REQUEST_TIMEOUT_MS,
       sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+      instanceId: e.INSTANCE_ID ?? hostname(),
+      leaveDeadMembers: e.KAFKA_LEAVE_DEAD_MEMBERS,
       partitions: e.TOPIC_PARTITIONS,
       topics: {
         nominations: e.TOPIC_NOMINATIONS,

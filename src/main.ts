@@ -3,15 +3,17 @@ import { sourceKeyVariables, type Config } from './config.js';
 import { readNomination } from './consumer/nomination-input.js';
 import { startConsumerRunner, type ConsumerRunner } from './consumer/consumer-runner.js';
 import type { MessageHandler } from './consumer/disposition.js';
-import { openConsole, type ConsoleServer } from './console/index.js';
+import type { ConsoleServer } from './console/index.js';
 import { enrichMovie } from './enrichment/enrich-movie.js';
 import { startEnrichmentScheduler } from './enrichment/enrichment-scheduler.js';
 import { createEnrichmentDeps } from './enrichment/open-enrichment.js';
 import { FestivalResolverError } from './errors.js';
+import { describeEnrichOutcome } from './ops/review/review-actions.js';
 import { startDependencyMonitor } from './http/dependency-monitor.js';
 import { HealthState } from './http/health-state.js';
 import { startOpsServer, type OpsServer } from './http/server.js';
 import { createKafka } from './kafka/client.js';
+import { leavePreviousMembers, memberClientId, registerRunner } from './kafka/group-membership.js';
 import { ensureServiceTopics, openEventPublisher, registeredCodec } from './kafka/setup.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type ResolverMetrics } from './metrics/metrics.js';
@@ -19,7 +21,6 @@ import { connectMongo, type MongoConnection } from './mongo/connect.js';
 import { ensureIndexes } from './persistence/indexes.js';
 import { MongoResolutionStore } from './persistence/mongo-resolution-store.js';
 import { NominationProcessor } from './resolver/nomination-processor.js';
-import { describeEnrichOutcome } from './ops/review/review-actions.js';
 import { startParkRedriver } from './resolver/park-redriver.js';
 import { parkedGauge } from './resolver/parked-gauge.js';
 import { MongoParkedNominations } from './persistence/parked-nominations.js';
@@ -77,6 +78,11 @@ function describe(error: unknown): string {
 export async function startService(config: Config, options: ServiceOptions): Promise<Service> {
   const { logger, registry } = options;
   const log = logger.child({ component: 'service' });
+  // Start-up phases (ms since the process started), logged with 'resolver started': after a
+  // crash, the time to the first fetch is what the group waits for.
+  const phases: Record<string, number> = {};
+  const mark = (phase: string) => (phases[phase] = Math.round(process.uptime() * 1000));
+  mark('startService');
   const metrics = createMetrics(registry);
   const health = new HealthState();
   const closers: { name: string; close: () => Promise<unknown> }[] = [];
@@ -90,6 +96,9 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     if (options.stopRequested?.aborted === true) throw new StartAborted();
   };
 
+  // Never rejects; awaited on a failed start-up so that its connection is closed first.
+  let leaving: Promise<unknown> = Promise.resolve();
+
   try {
     const ops =
       options.opsServer === false
@@ -97,20 +106,62 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         : await startOpsServer({ port: config.http.port, registry, health, logger });
     if (ops) closers.push({ name: 'ops server', close: () => ops.close() });
 
-    const mongo = await connectMongo(config.mongo).catch((error: unknown) => {
-      throw new FestivalResolverError('MONGO_UNAVAILABLE', `${describe(error)}; check MONGODB_URI`, {
-        cause: error,
-      });
-    });
-    closers.push({ name: 'mongo', close: () => mongo.close() });
-    await ensureIndexes(mongo.db);
-    proceed();
-
     const kafka = createKafka(config.kafka, { logger });
-    await ensureServiceTopics(kafka, config, logger);
-    const codec = await registeredCodec(config, logger);
-    const { producer, events } = await openEventPublisher(kafka, codec, config);
-    closers.push({ name: 'producer', close: () => producer.disconnect() });
+    // The consumer's own client names this instance, so that its next life can remove the
+    // member this one leaves behind if it dies (src/kafka/group-membership.ts). That look runs
+    // while MongoDB and the topics are set up: it only has to be over before the join.
+    const identity = {
+      clientId: config.kafka.clientId,
+      instanceId: config.kafka.instanceId,
+      pid: process.pid,
+    };
+    const consumerKafka = config.kafka.leaveDeadMembers
+      ? createKafka({ ...config.kafka, clientId: memberClientId(identity) }, { logger })
+      : kafka;
+    const releaseIdentity = registerRunner(identity);
+    closers.push({ name: 'instance identity', close: () => Promise.resolve(releaseIdentity()) });
+    leaving = config.kafka.leaveDeadMembers
+      ? leavePreviousMembers({
+          kafka: consumerKafka,
+          groupId: config.kafka.groupId,
+          identity,
+          logger,
+        }).finally(() => mark('leftDeadMembers'))
+      : Promise.resolve();
+
+    // MongoDB and Kafka are set up side by side; each is closed (in this order, reversed) once
+    // its own set-up has settled.
+    const mongoReady = (async () => {
+      const connection = await connectMongo(config.mongo).catch((error: unknown) => {
+        throw new FestivalResolverError('MONGO_UNAVAILABLE', `${describe(error)}; check MONGODB_URI`, {
+          cause: error,
+        });
+      });
+      try {
+        await ensureIndexes(connection.db);
+      } catch (error) {
+        await connection.close().catch(() => undefined);
+        throw error;
+      }
+      mark('mongo');
+      return connection;
+    })();
+    const kafkaReady = (async () => {
+      await ensureServiceTopics(kafka, config, logger);
+      const registered = await registeredCodec(config, logger);
+      const publisher = await openEventPublisher(kafka, registered, config);
+      mark('kafka');
+      return { codec: registered, ...publisher };
+    })();
+    closers.push({
+      name: 'mongo',
+      close: async () => (await mongoReady.catch(() => undefined))?.close(),
+    });
+    closers.push({
+      name: 'producer',
+      close: async () => (await kafkaReady.catch(() => undefined))?.producer.disconnect(),
+    });
+    const [mongo, { codec, producer, events }] = await Promise.all([mongoReady, kafkaReady]);
     proceed();
 
     // The process's one chain, ledger, rate limiter and breakers: the consumer, the enrichment
@@ -144,7 +195,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       });
 
     const consumer = await startConsumerRunner({
-      kafka,
+      kafka: consumerKafka,
+      beforeJoin: leaving,
       groupId: config.kafka.groupId,
       topics: {
         input: config.kafka.topics.nominations,
@@ -162,6 +214,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       ...(options.stopRequested === undefined ? {} : { stopRequested: options.stopRequested }),
     });
     closers.push({ name: 'consumer', close: () => consumer.stop() });
+    mark('consumer');
     proceed();
 
     const redriver = startParkRedriver({
@@ -195,20 +248,26 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     }
     // A curator's decision is enriched at once, through the same chain, budgets and events.
     // The console is a convenience: a busy port must not keep the resolver from consuming.
+    // Its modules are loaded only now, after the consumer joined: a restart after a crash
+    // does not wait for them.
     const consoleServer =
       enrichment && withConsole
-        ? await openConsole(config, {
-            db: mongo.db,
-            logger,
-            enrich: async (key) => describeEnrichOutcome(await enrichMovie(enrichment, key)),
-            parked: { republish, outlook: (source) => redriver.outlook(source), gauge },
-          }).catch((err: unknown) => {
-            log.error(
-              { err, host: config.console.host, port: config.console.port },
-              'console did not start (set CONSOLE_PORT or CONSOLE_ENABLED=false); the resolver runs without it',
-            );
-            return undefined;
-          })
+        ? await import('./console/index.js')
+            .then(({ openConsole }) =>
+              openConsole(config, {
+                db: mongo.db,
+                logger,
+                enrich: async (key) => describeEnrichOutcome(await enrichMovie(enrichment, key)),
+                parked: { republish, outlook: (source) => redriver.outlook(source), gauge },
+              }),
+            )
+            .catch((err: unknown) => {
+              log.error(
+                { err, host: config.console.host, port: config.console.port },
+                'console did not start (set CONSOLE_PORT or CONSOLE_ENABLED=false); the resolver runs without it',
+              );
+              return undefined;
+            })
         : undefined;
     if (consoleServer) closers.push({ name: 'console', close: () => consoleServer.close() });
 
@@ -240,8 +299,14 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     proceed();
 
     health.setReady(true);
+    mark('ready');
     log.info(
-      { groupId: config.kafka.groupId, tiers: config.chain.order, concurrency: config.chain.concurrency },
+      {
+        groupId: config.kafka.groupId,
+        tiers: config.chain.order,
+        concurrency: config.chain.concurrency,
+        startupMs: phases,
+      },
       'resolver started',
     );
     const placeholderOps: OpsServer = { url: '', port: 0, close: () => Promise.resolve() };
@@ -262,6 +327,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     };
   } catch (error) {
     if (error instanceof StartAborted) log.info('stop requested during start-up: closing what was opened');
+    await leaving;
     await closeAll();
     throw error;
   }

@@ -20,6 +20,12 @@ export interface RunnerTopics {
 /** Everything startConsumerRunner needs; clients are built by the caller (main.ts or a test). */
 export interface ConsumerRunnerOptions {
   kafka: Kafka;
+  /**
+   * Awaited before the consumer joins: main.ts removes the members a dead earlier life of
+   * this instance left in the group (src/kafka/group-membership.ts), so the join does not
+   * wait for their session timeout.
+   */
+  beforeJoin?: Promise<unknown>;
   groupId: string;
   topics: RunnerTopics;
   /** Handlers running at once across all partitions (Config['chain'].concurrency). */
@@ -90,11 +96,13 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
   const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
   const commitIntervalMs = options.commitIntervalMs ?? 1000;
   // kafkajs has no static membership (group.instance.id), so a restarted process is a new
-  // member: the dead one holds its partitions until its session times out. A short session
-  // with a frequent heartbeat bounds that freeze. The rebalance timeout is kept short too: a
-  // process killed while it was joining counts as "joining" until it expires, and the whole
-  // group waits for it; a live member that needs longer to finish its in-flight messages is
-  // dropped from the generation and rejoins (its unfinished messages are delivered again).
+  // member: the dead one holds its partitions until its session times out, unless the new
+  // life removes it first (`beforeJoin`). The session still bounds the freeze when a process
+  // dies for good; the heartbeat runs at a tenth of it (1 s by default). The rebalance
+  // timeout is kept short too: a process killed while it was joining counts as "joining"
+  // until it expires, and the whole group waits for it; a live member that needs longer to
+  // finish its in-flight messages is dropped from the generation and rejoins (its unfinished
+  // messages are delivered again).
   const consumer: Consumer = kafka.consumer({
     sessionTimeout,
     heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
@@ -161,9 +169,19 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
 
   let lag: LagReporter | undefined;
 
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  let firstBatchLogged = false;
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     // A new assignment: done-but-uncommitted offsets of the old one may belong to another member now.
     doneOffsets.clear();
+    logger.info(
+      {
+        memberId: payload.memberId,
+        joinMs: payload.duration,
+        partitions: Object.values(payload.memberAssignment).reduce((n, ps) => n + ps.length, 0),
+        uptimeMs: Math.round(process.uptime() * 1000),
+      },
+      'consumer joined the group',
+    );
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
@@ -174,6 +192,7 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
   try {
     if (ownsProducer) await producer.connect();
     await admin.connect();
+    await options.beforeJoin;
     await consumer.connect();
     await consumer.subscribe({ topics: subscribed, fromBeginning: options.fromBeginning ?? true });
     await consumer.run({
@@ -183,6 +202,13 @@ export async function startConsumerRunner(options: ConsumerRunnerOptions): Promi
         options.partitionsConsumedConcurrently ?? Math.min(options.concurrency, 16),
       eachBatch: async (payload) => {
         const { batch } = payload;
+        if (!firstBatchLogged && batch.messages.length > 0) {
+          firstBatchLogged = true;
+          logger.info(
+            { topic: batch.topic, partition: batch.partition, uptimeMs: Math.round(process.uptime() * 1000) },
+            'first batch fetched',
+          );
+        }
         const tp = `${batch.topic}:${batch.partition}`;
         let done = doneOffsets.get(tp);
         if (!done) doneOffsets.set(tp, (done = new Set()));
