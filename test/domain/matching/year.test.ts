@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { yearDistance, yearScore } from '../../../src/domain/matching/year.js';
 
 describe('year evidence', () => {
-  it('when the candidate is released in the festival year or the next, then it gets full credit; further away, steeply less', () => {
+  it('when the candidate is released in the festival year or the next, then it gets full credit; further away, steeply less; six or more years off, evidence against', () => {
     const table: [number, number][] = [
       [0, 1],
       [1, 1],
@@ -12,9 +12,12 @@ describe('year evidence', () => {
       [3, 0.35],
       [4, 0.1],
       [-4, 0.1],
-      [6, 0],
-      [-40, 0],
-      [40, 0],
+      [5, 0.1],
+      [-5, -0.4],
+      [6, -0.4],
+      [-6, -0.4],
+      [-40, -0.4],
+      [40, -0.4],
     ];
     for (const [distance, credit] of table) expect(yearScore(distance), `distance ${distance}`).toBe(credit);
   });
