@@ -50,10 +50,14 @@ export function withRetry(source: MovieSource, options: RetryOptions): MovieSour
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
 
-  async function run(call: () => Promise<LookupOutcome>, ctx?: LookupContext): Promise<LookupOutcome> {
+  async function run(
+    call: (ctx: LookupContext) => Promise<LookupOutcome>,
+    ctx?: LookupContext,
+  ): Promise<LookupOutcome> {
     const attempts: UpstreamAttempt[] = [];
+    const tryCtx: LookupContext = { ...ctx, answered: ctx?.answered ?? new Map() };
     for (let n = 1; ; n++) {
-      const outcome = await call();
+      const outcome = await call(tryCtx);
       attempts.push(...outcome.attempts);
       const merged = { ...outcome, attempts: [...attempts] };
       if (outcome.kind !== 'transient' || n >= options.maxAttempts || ctx?.signal?.aborted) return merged;
@@ -71,9 +75,9 @@ export function withRetry(source: MovieSource, options: RetryOptions): MovieSour
     importType: source.importType,
     titleLookupAfterIdMiss: source.titleLookupAfterIdMiss,
     lookupByImdbId: (imdbId: string, query: LookupQuery, ctx?: LookupContext) =>
-      run(() => source.lookupByImdbId(imdbId, query, ctx), ctx),
+      run((c) => source.lookupByImdbId(imdbId, query, c), ctx),
     lookupByTitle: (query: LookupQuery, ctx?: LookupContext) =>
-      run(() => source.lookupByTitle(query, ctx), ctx),
-    lookup: (query: LookupQuery, ctx?: LookupContext) => run(() => source.lookup(query, ctx), ctx),
+      run((c) => source.lookupByTitle(query, c), ctx),
+    lookup: (query: LookupQuery, ctx?: LookupContext) => run((c) => source.lookup(query, c), ctx),
   };
 }

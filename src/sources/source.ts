@@ -12,6 +12,12 @@ export interface LookupQuery {
 
 export interface LookupContext {
   signal?: AbortSignal;
+  /**
+   * Bodies this lookup has already had answered, by request. withRetry (src/sources/retry.ts)
+   * hands every try of one lookup the same map, so a lookup of several requests that failed at
+   * its last one asks only that one again: what TMDb answered a second ago it answers the same.
+   */
+  answered?: Map<string, unknown>;
 }
 
 /** The one contract every upstream source implements; the chain knows only this. */

@@ -26,7 +26,10 @@ export class TmdbHttp {
     private readonly log: Logger,
   ) {}
 
-  /** One GET; records its attempt; maps TMDb's error bodies. */
+  /**
+   * One GET; records its attempt; maps TMDb's error bodies. A request this lookup already had
+   * answered (ctx.answered: an earlier try of the same lookup) is not sent again.
+   */
   async get<S extends z.ZodType>(
     schema: S,
     req: UpstreamRequest,
@@ -34,6 +37,8 @@ export class TmdbHttp {
     rec: AttemptRecorder,
     ctx?: LookupContext,
   ): Promise<Fetched<z.infer<S>>> {
+    const asked = `${req.method} ${req.path} ${JSON.stringify(req.params ?? {})}`;
+    if (ctx?.answered?.has(asked) === true) return { ok: true, data: ctx.answered.get(asked) as z.infer<S> };
     const withKey: UpstreamRequest = this.apiKey
       ? { ...req, params: { ...req.params, api_key: this.apiKey } }
       : req;
@@ -63,6 +68,7 @@ export class TmdbHttp {
           },
           'tmdb request',
         );
+        ctx?.answered?.set(asked, parsed.data);
         return { ok: true, data: parsed.data };
       }
       const reason = `${raw.request} answered ${raw.status} with a body that does not match the TMDb schema${body === undefined ? ' (not JSON)' : ''}`;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withRetry } from '../../src/sources/retry.js';
 import { planSearches } from '../../src/sources/tmdb-strategies.js';
 import { startTestTwin, twinFilm, twinWorld } from '../helpers/twin.js';
 import { makeSource, queryOf } from './source-harness.js';
@@ -223,6 +224,21 @@ describe('TMDb adapter', () => {
       ['find', true],
       ['search', false],
     ]);
+  });
+
+  it('when a lookup is retried after its last request was rate limited, then what already answered is not asked again', async () => {
+    const film = twinFilm({ tmdb: { imdbLinked: false } });
+    // One request a second: the first window admits find and refuses search (Retry-After 1 s),
+    // so the retry succeeds only if it spends its window on the search alone.
+    const twin = await startTestTwin({
+      world: twinWorld([film]),
+      options: { tmdb: { rateLimit: { requests: 1, windowMs: 1000, retryAfter: 'always' } } },
+    });
+    const source = withRetry(makeSource('tmdb', twin), { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 2000 });
+    const outcome = await source.lookup(queryOf(film));
+    expect(outcome).toMatchObject({ kind: 'found' });
+    expect(twin.counts()['tmdb.find']).toBe(1);
+    expect(outcome.attempts.filter((a) => a.operation === 'find')).toHaveLength(1);
   });
 
   it('when TMDb is down for a title-only lookup, then every failure flavour is transient', async () => {
