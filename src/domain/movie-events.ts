@@ -73,3 +73,29 @@ export function movieResolvedEvent(
     replacesKeys: [...(context.replacesKeys ?? [])],
   };
 }
+
+/** The `movie.stub` event announcing a stub movie's current state. */
+export function movieStubEvent(
+  doc: Pick<MovieDocument, 'key' | 'imdbId' | 'title' | 'year'>,
+  context: {
+    reason: string;
+    sourcesTried: readonly SourceName[];
+    nominationIds: string[];
+    festival: string | null;
+    at: Date;
+    replacesKeys?: readonly string[];
+  },
+): MovieStubEvent {
+  return {
+    movieKey: doc.key,
+    imdbId: doc.imdbId ?? null,
+    title: doc.title,
+    year: doc.year ?? null,
+    reason: context.reason,
+    sourcesTried: [...context.sourcesTried],
+    nominationIds: context.nominationIds,
+    festival: context.festival,
+    createdAt: context.at.getTime(),
+    replacesKeys: [...(context.replacesKeys ?? [])],
+  };
+}

@@ -1,5 +1,4 @@
 import { filmKey } from '../domain/film-key.js';
-import { movieResolvedEvent } from '../domain/movie-events.js';
 import type { SourceName } from '../domain/movie.js';
 import type { Nomination } from '../domain/nomination.js';
 import type { NominationStanding } from '../domain/nomination-identity.js';
@@ -13,12 +12,8 @@ import { backoffDelayMs } from '../backoff.js';
 import type { ChainResult, ResolutionChain } from './chain.js';
 import type { ParkedGauge } from './parked-gauge.js';
 import type { EventPublisher, ParkingPort } from './ports.js';
-import {
-  announcedState,
-  type MovieAnnouncement,
-  type MovieWriteResult,
-  type ResolutionStore,
-} from './resolution-store.js';
+import { MovieAnnouncer } from './movie-announcer.js';
+import type { ResolutionStore } from './resolution-store.js';
 
 /**
  * What happens to one input message: the consumer's Disposition, the one outcome type from
@@ -77,9 +72,11 @@ function toQuery(nomination: Nomination): LookupQuery {
  */
 export class NominationProcessor {
   private readonly log: Logger;
+  private readonly announcer: MovieAnnouncer;
 
   constructor(private readonly deps: ProcessorDeps) {
     this.log = deps.logger.child({ component: 'processor' });
+    this.announcer = new MovieAnnouncer(deps);
   }
 
   /** A poisoned message comes back as dead_letter; the consumer owns the retry and dead-letter metrics. */
@@ -228,8 +225,7 @@ export class NominationProcessor {
     // Another pass wrote a newer version (or another claim to this instant) since the check.
     if (stored.nomination.kind === 'stale' || stored.nomination.kind === 'conflict')
       return this.outdated(nomination, stored.nomination);
-    if (stored.needsEvent) await this.publish(nomination, stored, result, now);
-    await this.publishEventsDue(nomination, stored, now);
+    await this.announcer.afterWrite(nomination, stored, result, now);
 
     const tier = result.kind === 'resolved' ? result.source : 'stub';
     this.deps.metrics?.resolutions.inc({
@@ -249,43 +245,6 @@ export class NominationProcessor {
       'nomination recorded',
     );
     return { kind: 'done' };
-  }
-
-  private async publish(
-    nomination: Nomination,
-    stored: MovieWriteResult,
-    result: ChainResult,
-    now: Date,
-  ): Promise<void> {
-    const doc = stored.document;
-    if (doc.importType === 'stub') {
-      await this.deps.events.stub(doc.key, {
-        movieKey: doc.key,
-        imdbId: doc.imdbId ?? null,
-        title: doc.title,
-        year: doc.year ?? null,
-        reason: result.kind === 'stub' ? result.review.reason : 'all_sources_failed',
-        sourcesTried: [
-          ...new Set(result.steps.filter((s) => s.attempts.length > 0 || s.fromCache).map((s) => s.source)),
-        ],
-        nominationIds: stored.nominationIds,
-        festival: nomination.festival,
-        createdAt: now.getTime(),
-        replacesKeys: stored.replacesKeys,
-      });
-    } else {
-      await this.deps.events.resolved(
-        doc.key,
-        movieResolvedEvent(doc, {
-          nominationIds: stored.nominationIds,
-          festival: nomination.festival,
-          at: now,
-          upgradedFromStub: false,
-          replacesKeys: stored.replacesKeys,
-        }),
-      );
-    }
-    await this.deps.store.markEventPublished(doc.key, announcedState(doc), stored.replacesKeys);
   }
 
   /**
@@ -314,55 +273,6 @@ export class NominationProcessor {
       reason: `nomination ${nomination.nominationId}: producedAt ${nomination.producedAt} is already stored with other content (${standing.fields.join(', ')}); two versions claim the same instant`,
       code: 'NOMINATION_CONFLICT',
     };
-  }
-
-  /**
-   * The events a nomination's move owes, each movie once with its current nominations: the
-   * movie it left no longer lists it, the one it joined does. Each is cleared once durable,
-   * so a crash publishes it again on redelivery.
-   */
-  private async publishEventsDue(nomination: Nomination, stored: MovieWriteResult, now: Date): Promise<void> {
-    const due = stored.nomination.eventsDue;
-    for (const movieKey of new Set(due.map((d) => d.movieKey))) {
-      // The movie's own event, just published, already lists its nominations after the write.
-      if (!(stored.needsEvent && movieKey === stored.document.key)) {
-        const movie = await this.deps.store.movieAnnouncement(movieKey);
-        if (movie !== null) await this.announce(movie, now);
-      }
-      for (const entry of due.filter((d) => d.movieKey === movieKey))
-        await this.deps.store.markEventDuePublished(nomination.nominationId, entry);
-    }
-  }
-
-  private async announce(movie: MovieAnnouncement, now: Date): Promise<void> {
-    const doc = movie.document;
-    if (doc.importType === 'stub') {
-      await this.deps.events.stub(doc.key, {
-        movieKey: doc.key,
-        imdbId: doc.imdbId ?? null,
-        title: doc.title,
-        year: doc.year ?? null,
-        reason: movie.reviewReason ?? 'all_sources_failed',
-        // Not a lookup: the event announces the movie's new list of nominations.
-        sourcesTried: [],
-        nominationIds: movie.nominationIds,
-        festival: movie.festival,
-        createdAt: now.getTime(),
-        // A move of a nomination replaces no movie; a merge names its keys in its own event.
-        replacesKeys: [],
-      });
-    } else {
-      await this.deps.events.resolved(
-        doc.key,
-        movieResolvedEvent(doc, {
-          nominationIds: movie.nominationIds,
-          festival: movie.festival,
-          at: now,
-          upgradedFromStub: false,
-        }),
-      );
-    }
-    await this.deps.store.markEventPublished(doc.key, announcedState(doc));
   }
 
   private countSkips(result: ChainResult): void {
