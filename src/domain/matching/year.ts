@@ -9,7 +9,7 @@
  */
 
 /** Credit for a year too far from the nominated one: evidence against. */
-export const farYearCredit = -0.4;
+const farYearCredit = -0.4;
 
 /** Signed distance candidate year - target year, or null when either is unknown. */
 export function yearDistance(
