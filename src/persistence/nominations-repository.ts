@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, Db } from 'mongodb';
-import type { NominatedFilm, Nomination } from '../domain/nomination.js';
+import type { Nomination } from '../domain/nomination.js';
 import { collectionNames } from './collections.js';
 import { isAbortedRace, isDuplicateKeyError } from './mongo-errors.js';
 import {
@@ -26,18 +26,8 @@ import {
  * publishes them on redelivery.
  */
 
-/** A nomination as stored. */
-export interface NominationDocument {
-  nominationId: string;
-  festival: string;
-  editionYear: number;
-  category: string;
-  film: NominatedFilm;
-  people: string[];
-  won: boolean;
-  critical: boolean;
-  /** producedAt of the version stored. */
-  producedAt: number;
+/** A nomination as stored: the version's fields (its `producedAt` the one stored) and the link. */
+export interface NominationDocument extends Nomination {
   movieKey: string;
   /** Movies to announce again after a move (absent when none are owed). */
   eventsDue?: MovieEventDue[];
@@ -147,18 +137,7 @@ export class NominationsRepository {
     now: Date,
   ): Promise<NominationDocument | null> {
     const moved = stored.movieKey !== movieKey;
-    const version = sameVersion
-      ? {}
-      : {
-          festival: n.festival,
-          editionYear: n.editionYear,
-          category: n.category,
-          film: n.film,
-          people: n.people,
-          won: n.won,
-          critical: n.critical,
-          producedAt: n.producedAt,
-        };
+    const version = sameVersion ? {} : versionFields(n);
     const written = this.nominations.findOneAndUpdate(
       {
         nominationId: n.nominationId,
@@ -191,14 +170,7 @@ export class NominationsRepository {
   private async insertIfNew(n: Nomination, movieKey: string, now: Date): Promise<boolean> {
     const doc: NominationDocument = {
       nominationId: n.nominationId,
-      festival: n.festival,
-      editionYear: n.editionYear,
-      category: n.category,
-      film: n.film,
-      people: n.people,
-      won: n.won,
-      critical: n.critical,
-      producedAt: n.producedAt,
+      ...versionFields(n),
       movieKey,
       createdAt: now,
       linkedAt: now,
@@ -220,4 +192,18 @@ export class NominationsRepository {
       throw error;
     }
   }
+}
+
+/** What a version of a nomination says: everything but its id, copied field by field so that nothing else travels. */
+function versionFields(n: Nomination): Omit<Nomination, 'nominationId'> {
+  return {
+    festival: n.festival,
+    editionYear: n.editionYear,
+    category: n.category,
+    film: n.film,
+    people: n.people,
+    won: n.won,
+    critical: n.critical,
+    producedAt: n.producedAt,
+  };
 }

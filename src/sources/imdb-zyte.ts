@@ -30,7 +30,6 @@ export interface ImdbZyteSourceOptions {
   apiKey?: string;
   timeoutMs: number;
   costUsd: number;
-  ratePerSecond: number;
   /** Awaited before every request: the shared rate limit (see http-client.ts). */
   beforeRequest?: () => Promise<void>;
   priority: number;
@@ -127,7 +126,6 @@ export class ImdbZyteSource implements MovieSource {
   readonly titleLookupAfterIdMiss = false;
   readonly priority: number;
   readonly costPerRequestUsd: number;
-  readonly rateLimitPerSecond: number;
   private readonly client: AxiosInstance;
   private readonly log: Logger;
   private readonly thresholds: MatchThresholds;
@@ -135,7 +133,6 @@ export class ImdbZyteSource implements MovieSource {
   constructor(options: ImdbZyteSourceOptions) {
     this.priority = options.priority;
     this.costPerRequestUsd = options.costUsd;
-    this.rateLimitPerSecond = options.ratePerSecond;
     this.thresholds = options.thresholds;
     this.log = options.logger;
     const basic = Buffer.from(`${options.apiKey ?? ''}:`).toString('base64');

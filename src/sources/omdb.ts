@@ -27,7 +27,6 @@ export interface OmdbSourceOptions {
   apiKey?: string;
   timeoutMs: number;
   costUsd: number;
-  ratePerSecond: number;
   /** Awaited before every request: the shared rate limit (see http-client.ts). */
   beforeRequest?: () => Promise<void>;
   priority: number;
@@ -91,7 +90,6 @@ export class OmdbSource implements MovieSource {
   readonly titleLookupAfterIdMiss = false;
   readonly priority: number;
   readonly costPerRequestUsd: number;
-  readonly rateLimitPerSecond: number;
   private readonly client: AxiosInstance;
   private readonly log: Logger;
   private readonly thresholds: MatchThresholds;
@@ -100,7 +98,6 @@ export class OmdbSource implements MovieSource {
   constructor(options: OmdbSourceOptions) {
     this.priority = options.priority;
     this.costPerRequestUsd = options.costUsd;
-    this.rateLimitPerSecond = options.ratePerSecond;
     this.thresholds = options.thresholds;
     this.log = options.logger;
     this.apiKey = options.apiKey ?? '';

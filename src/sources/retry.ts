@@ -71,7 +71,6 @@ export function withRetry(source: MovieSource, options: RetryOptions): MovieSour
     name: source.name,
     priority: source.priority,
     costPerRequestUsd: source.costPerRequestUsd,
-    rateLimitPerSecond: source.rateLimitPerSecond,
     importType: source.importType,
     titleLookupAfterIdMiss: source.titleLookupAfterIdMiss,
     lookupByImdbId: (imdbId: string, query: LookupQuery, ctx?: LookupContext) =>

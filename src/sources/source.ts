@@ -26,7 +26,6 @@ export interface MovieSource {
   /** Lower runs first by default. */
   readonly priority: number;
   readonly costPerRequestUsd: number;
-  readonly rateLimitPerSecond: number;
   /**
    * Whether a miss by IMDb ID is followed by a title lookup. TMDb: yes, it may hold the film
    * without the IMDb link. OMDb: no, a title hit could only carry another IMDb ID, which the

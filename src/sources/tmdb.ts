@@ -36,7 +36,6 @@ export interface TmdbSourceOptions {
   apiKey?: string;
   timeoutMs: number;
   costUsd: number;
-  ratePerSecond: number;
   /** Awaited before every request: the shared rate limit (see http-client.ts). */
   beforeRequest?: () => Promise<void>;
   priority: number;
@@ -69,7 +68,6 @@ export class TmdbSource implements MovieSource {
   readonly titleLookupAfterIdMiss = true;
   readonly priority: number;
   readonly costPerRequestUsd: number;
-  readonly rateLimitPerSecond: number;
   private readonly http: TmdbHttp;
   private readonly thresholds: MatchThresholds;
   private readonly maxDetails: number;
@@ -78,7 +76,6 @@ export class TmdbSource implements MovieSource {
   constructor(options: TmdbSourceOptions) {
     this.priority = options.priority;
     this.costPerRequestUsd = options.costUsd;
-    this.rateLimitPerSecond = options.ratePerSecond;
     this.thresholds = options.thresholds;
     this.maxDetails = options.maxDetailsPerLookup ?? 3;
     this.detailsBar = options.detailsBar ?? 0.35;

@@ -62,7 +62,6 @@ function scripted(name: SourceName, outcomes: LookupOutcome[], cost = 0): MovieS
     name,
     priority: 1,
     costPerRequestUsd: cost,
-    rateLimitPerSecond: 10,
     importType: name === 'omdb' ? ('minimal' as const) : ('full' as const),
     titleLookupAfterIdMiss: name === 'tmdb',
     calls: 0,

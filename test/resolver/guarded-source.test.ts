@@ -50,7 +50,6 @@ function paidSource(
     name: 'omdb' as const,
     priority: 2,
     costPerRequestUsd: 0.001,
-    rateLimitPerSecond: 10,
     importType: 'minimal' as const,
     titleLookupAfterIdMiss,
     byId: 0,

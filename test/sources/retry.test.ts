@@ -32,7 +32,6 @@ function scripted(outcomes: LookupOutcome[]): MovieSource & { calls: number } {
     name: 'tmdb' as const,
     priority: 1,
     costPerRequestUsd: 0,
-    rateLimitPerSecond: 40,
     importType: 'full' as const,
     titleLookupAfterIdMiss: true,
     calls: 0,

@@ -27,7 +27,6 @@ export function makeSource(
 ): MovieSource {
   const common = {
     timeoutMs: options.timeoutMs ?? 5000,
-    ratePerSecond: 40,
     priority: 1,
     thresholds,
     logger: options.logger ?? createLogger('silent'),

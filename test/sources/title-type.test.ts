@@ -41,7 +41,6 @@ const imdb = () =>
     apiKey: 'k',
     timeoutMs: 5000,
     costUsd: 0.02,
-    ratePerSecond: 5,
     priority: 3,
     thresholds: { accept: 0.75, review: 0.6 },
     logger: createLogger('silent'),
