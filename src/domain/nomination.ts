@@ -14,7 +14,7 @@ export interface Nomination {
   producedAt: number;
 }
 
-export interface NominatedFilm {
+interface NominatedFilm {
   imdbId: string | null;
   title: string;
   originalTitle: string | null;
