@@ -70,7 +70,9 @@ export class MongoResolutionStore implements ResolutionStore {
     const document: MovieRow = upsert.document;
     if (upsert.previousKey !== undefined)
       await this.nominations.relinkMovie(upsert.previousKey, document.key, now);
-    const recorded = await this.nominations.record(nomination, document.key, now);
+    const recorded = await this.nominations.record(nomination, document.key, now, {
+      joinsExisting: !upsert.created,
+    });
     await this.followMerge(document.key, now);
 
     await this.writeAttempts(nomination, record.steps, {

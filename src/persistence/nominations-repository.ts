@@ -21,9 +21,10 @@ import {
  * now resolves to another movie, when the link follows it.
  *
  * A move from one movie to another leaves both in `eventsDue` in the same update: each
- * movie's event must be published again with its new list of nominations. The caller
- * publishes them and clears each (eventAnnounced) once it is durable, so a crash in between
- * publishes them on redelivery.
+ * movie's event must be published again with its new list of nominations; so does a new
+ * nomination of a movie that existed before it (its insert owes that movie an event). The
+ * caller publishes them and clears each (eventAnnounced) once it is durable, so a crash in
+ * between publishes them on redelivery.
  */
 
 /** A nomination as stored: the version's fields (its `producedAt` the one stored) and the link. */
@@ -46,15 +47,29 @@ export class NominationsRepository {
     this.nominations = db.collection<NominationDocument>(collectionNames.nominations);
   }
 
-  /** Records a version of a nomination linked to its movie (see the rule above); the same call twice changes nothing. */
-  async record(nomination: Nomination, movieKey: string, now = new Date()): Promise<NominationWrite> {
-    if (await this.insertIfNew(nomination, movieKey, now)) return { kind: 'created', eventsDue: [] };
+  /**
+   * Records a version of a nomination linked to its movie (see the rule above); the same call
+   * twice changes nothing. `joinsExisting`: the movie existed before this nomination's pass,
+   * so a new nomination changes the list its event announced and owes it an event (kept on
+   * the nomination until published, like a move's); a movie created by this pass is announced
+   * for its own sake.
+   */
+  async record(
+    nomination: Nomination,
+    movieKey: string,
+    now = new Date(),
+    options: { joinsExisting?: boolean } = {},
+  ): Promise<NominationWrite> {
+    const joinDue: MovieEventDue[] =
+      options.joinsExisting === true ? [{ movieKey, producedAt: nomination.producedAt }] : [];
+    const insert = () => this.insertIfNew(nomination, movieKey, now, joinDue);
+    if (await insert()) return { kind: 'created', eventsDue: joinDue };
     for (let race = 0; race < maxRaces; race++) {
       // Full jitter: writers the server aborted together (isAbortedRace) come back apart.
       if (race > 0) await sleep(Math.random() * Math.min(400, 25 * 2 ** race));
       const stored = await this.get(nomination.nominationId);
       if (stored === null) {
-        if (await this.insertIfNew(nomination, movieKey, now)) return { kind: 'created', eventsDue: [] };
+        if (await insert()) return { kind: 'created', eventsDue: joinDue };
         continue;
       }
       const eventsDue = stored.eventsDue ?? [];
@@ -167,11 +182,17 @@ export class NominationsRepository {
     });
   }
 
-  private async insertIfNew(n: Nomination, movieKey: string, now: Date): Promise<boolean> {
+  private async insertIfNew(
+    n: Nomination,
+    movieKey: string,
+    now: Date,
+    eventsDue: MovieEventDue[],
+  ): Promise<boolean> {
     const doc: NominationDocument = {
       nominationId: n.nominationId,
       ...versionFields(n),
       movieKey,
+      ...(eventsDue.length > 0 ? { eventsDue } : {}),
       createdAt: now,
       linkedAt: now,
       updatedAt: now,

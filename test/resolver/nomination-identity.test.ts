@@ -299,3 +299,61 @@ describe('a reused nomination id', () => {
     expect(await messageCount(pipeline, pipeline.config.kafka.topics.dlq)).toBe(0);
   }, 180_000);
 });
+
+describe('a new nomination of a movie already announced', () => {
+  it('when a second nomination of the same film arrives, then the movie is announced again listing both', async () => {
+    const film = twinFilm({ title: 'Nominated Twice', releaseYear: 2024 });
+    const pipeline = await startPipeline({ world: twinWorld([film]), env: { ENRICHMENT_ENABLED: 'false' } });
+    const service = await pipeline.startInstance();
+    const nominations = new NominationsRepository(pipeline.db);
+    const first = { ...version(film, 'competition', 1_000), nominationId: 'cannes_2024:competition:twice' };
+    const second = { ...version(film, 'best_director', 1_000), nominationId: 'cannes_2024:director:twice' };
+
+    await pipeline.publish([first]);
+    await settle(pipeline, service, 1, 'the first nomination handled');
+    expect(latestFor(await movieEvents(pipeline), film.imdbId)?.nominationIds).toEqual([first.nominationId]);
+
+    await pipeline.publish([second]);
+    await settle(pipeline, service, 2, 'the second nomination handled');
+    await pipeline.waitFor(
+      'a second event for the movie',
+      async () => (await movieEvents(pipeline)).length >= 2,
+      30_000,
+    );
+    const events = await movieEvents(pipeline);
+    expect(events).toHaveLength(2);
+    expect(latestFor(events, film.imdbId)?.nominationIds.sort()).toEqual(
+      [first.nominationId, second.nominationId].sort(),
+    );
+    expect((await nominations.get(second.nominationId))?.eventsDue ?? []).toEqual([]);
+  }, 150_000);
+
+  it('when the pass that linked it stopped before the event, then the redelivery publishes the event the movie is owed', async () => {
+    const film = twinFilm({ title: 'Joined Before A Crash', releaseYear: 2024 });
+    const pipeline = await startPipeline({ world: twinWorld([film]), env: { ENRICHMENT_ENABLED: 'false' } });
+    const service = await pipeline.startInstance();
+    const nominations = new NominationsRepository(pipeline.db);
+    const first = { ...version(film, 'competition', 1_000), nominationId: 'cannes_2024:competition:crash' };
+    const second = { ...version(film, 'best_director', 1_000), nominationId: 'cannes_2024:director:crash' };
+
+    await pipeline.publish([first]);
+    await settle(pipeline, service, 1, 'the first nomination handled');
+    // What a crashed pass leaves: the second nomination linked to the movie, its event unpublished.
+    expect(await nominations.record(second, film.imdbId, new Date(), { joinsExisting: true })).toMatchObject({
+      kind: 'created',
+      eventsDue: [{ movieKey: film.imdbId, producedAt: 1_000 }],
+    });
+
+    await pipeline.publish([second]);
+    await settle(pipeline, service, 2, 'the redelivered second nomination handled');
+    await pipeline.waitFor(
+      'a second event for the movie',
+      async () => (await movieEvents(pipeline)).length >= 2,
+      30_000,
+    );
+    expect(latestFor(await movieEvents(pipeline), film.imdbId)?.nominationIds.sort()).toEqual(
+      [first.nominationId, second.nominationId].sort(),
+    );
+    expect((await nominations.get(second.nominationId))?.eventsDue ?? []).toEqual([]);
+  }, 150_000);
+});
