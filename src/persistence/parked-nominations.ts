@@ -1,12 +1,14 @@
 import { Binary, type Collection, type Db } from 'mongodb';
 import type { SourceName } from '../domain/movie.js';
 import type { ParkedFilm, ParkedNomination, ParkingPort } from '../resolver/ports.js';
+import { isDuplicateKeyError } from './mongo-errors.js';
 
 /** `parked_nominations`: one document per parked nomination id (`_id`), the message bytes kept as they were consumed. */
 export const parkedCollection = 'parked_nominations';
 
 interface ParkedDocument {
   _id: string;
+  producedAt?: number;
   film?: ParkedFilm;
   source: SourceName;
   reason: string;
@@ -37,11 +39,22 @@ export class MongoParkedNominations implements ParkingPort {
 
   async park(entry: ParkedNomination): Promise<void> {
     const { nominationId, key, value, ...rest } = entry;
-    await this.docs.replaceOne(
-      { _id: nominationId },
-      { ...rest, key: toBinary(key), value: toBinary(value) },
-      { upsert: true },
-    );
+    // Versions of one id have different message keys, so an older one can be parked after a
+    // newer one: the guard lets it replace only an older (or unversioned) entry; against a
+    // newer entry the upsert's insert fails on the _id, and the newer entry stays.
+    const older =
+      entry.producedAt === undefined
+        ? {}
+        : { $or: [{ producedAt: { $lte: entry.producedAt } }, { producedAt: { $exists: false } }] };
+    try {
+      await this.docs.replaceOne(
+        { _id: nominationId, ...older },
+        { ...rest, key: toBinary(key), value: toBinary(value) },
+        { upsert: true },
+      );
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
   }
 
   async list(filter: { source?: SourceName }, limit: number): Promise<ParkedNomination[]> {
@@ -55,8 +68,8 @@ export class MongoParkedNominations implements ParkingPort {
     return doc === null ? null : toEntry(doc);
   }
 
-  async remove(nominationId: string): Promise<void> {
-    await this.docs.deleteOne({ _id: nominationId });
+  async remove(nominationId: string, producedAt?: number): Promise<void> {
+    await this.docs.deleteOne({ _id: nominationId, ...(producedAt === undefined ? {} : { producedAt }) });
   }
 
   async counts(): Promise<Partial<Record<SourceName, number>>> {

@@ -124,6 +124,7 @@ export class NominationProcessor {
         if (horizonPassed && this.deps.parking !== undefined) {
           await this.deps.parking.park({
             nominationId: nomination.nominationId,
+            producedAt: nomination.producedAt,
             film: {
               festival: nomination.festival,
               editionYear: nomination.editionYear,

@@ -20,7 +20,7 @@ export interface RedriveDeps {
  */
 export async function redriveParked(deps: RedriveDeps, entry: ParkedNomination): Promise<void> {
   await deps.republish(entry.key, entry.value);
-  await deps.parking.remove(entry.nominationId);
+  await deps.parking.remove(entry.nominationId, entry.producedAt);
 }
 
 export interface ParkRedriverDeps extends RedriveDeps {

@@ -71,6 +71,11 @@ export interface ParkedNomination {
   nominationId: string;
   /** The nomination as decoded when it was parked (absent on entries parked before it was kept). */
   film?: ParkedFilm;
+  /**
+   * The version parked (the nomination's producedAt): parking an older version of the same id
+   * leaves a newer one in place (absent on entries parked before it was kept).
+   */
+  producedAt?: number;
   /** The tier whose failures parked it. */
   source: SourceName;
   reason: string;
@@ -83,13 +88,15 @@ export interface ParkedNomination {
   value: Buffer | null;
 }
 
-/** Where parked nominations are kept durably (one per nomination id; parking again replaces it). */
+/** Where parked nominations are kept durably (one per nomination id, its newest version parked). */
 export interface ParkingPort {
+  /** Parks the entry unless a newer version of the same id is parked already. */
   park(entry: ParkedNomination): Promise<void>;
   /** The oldest parked nominations (of one source, or of all), at most `limit`, oldest first. */
   list(filter: { source?: SourceName }, limit: number): Promise<ParkedNomination[]>;
   get(nominationId: string): Promise<ParkedNomination | null>;
-  remove(nominationId: string): Promise<void>;
+  /** Removes the entry; with `producedAt`, only that version (a newer one parked meanwhile stays). */
+  remove(nominationId: string, producedAt?: number): Promise<void>;
   /** How many are parked, by source. */
   counts(): Promise<Partial<Record<SourceName, number>>>;
 }

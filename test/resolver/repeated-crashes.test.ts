@@ -15,7 +15,7 @@ import { startResolverProcess, type ResolverProcess } from './resolver-process.j
 const world = generateWorld({ seed: 91, size: 500 });
 const lineup = worldNominations(world, { seed: 12, withoutImdbIdShare: 0.2 });
 const twinOptions = {
-  tmdb: { latencyMs: 60, jitterMs: 40 },
+  tmdb: { latencyMs: 120, jitterMs: 40 },
   omdb: { latencyMs: 120, jitterMs: 60 },
   zyte: { latencyMs: 400, jitterMs: 300 },
 };
@@ -26,7 +26,7 @@ const env = {
   TMDB_RATE_PER_SECOND: '200',
   OMDB_RATE_PER_SECOND: '100',
   ZYTE_RATE_PER_SECOND: '100',
-  // Few slots and realistic latencies make the run outlast the 15 kills.
+  // Few slots and internet-like latencies make the run (about 80 s clean) outlast the 15 kills.
   CONSUMER_CONCURRENCY: '3',
   // On a loaded machine a 3 s client timeout fires before a late-read answer: a paid retry that is no crash's doing.
   SOURCE_TIMEOUT_MS: '15000',
