@@ -30,7 +30,7 @@ import {
 /** A nomination as stored: the version's fields (its `producedAt` the one stored) and the link. */
 export interface NominationDocument extends Nomination {
   movieKey: string;
-  /** Movies to announce again after a move (absent when none are owed). */
+  /** Movies to announce again after a move or a join (absent when none are owed). */
   eventsDue?: MovieEventDue[];
   createdAt: Date;
   linkedAt: Date;
