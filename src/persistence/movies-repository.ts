@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, Db, Filter } from 'mongodb';
-import { filmKey, type FilmKeyInput } from '../domain/film-key.js';
-import type { LockableField, NormalizedMovie, SourceName } from '../domain/movie.js';
+import { filmKey } from '../domain/film-key.js';
+import type { LockableField } from '../domain/movie.js';
 import { isImdbId } from '../domain/nomination.js';
 import { FestivalResolverError } from '../errors.js';
 import { collectionNames } from './collections.js';
-import { defaultEnrichmentSchedule, nextAttemptAt, type EnrichmentSchedule } from './enrichment-schedule.js';
+import { defaultEnrichmentSchedule, type EnrichmentSchedule } from './enrichment-schedule.js';
+import { dueForEnrichment, markEnrichmentAttempt } from './enrichment-queue.js';
+import type { FilmRef, ResolvedWrite, UpsertResult } from './movie-writes.js';
 import { compact } from '../domain/compact.js';
 import { contradicts, mergeMovie, type MovieWrite, type StoredMovie } from './movie-merge.js';
 import { isAbortedRace, isDuplicateKeyError } from './mongo-errors.js';
@@ -32,45 +34,6 @@ import { MovieMerger } from './movie-merger.js';
  * them, their nominations are relinked and their review items closed. A TMDb ID already
  * held by a movie of another film (another IMDb ID) stays in `data` only.
  */
-
-/** The nominated film, as the festival described it. */
-export interface FilmRef extends FilmKeyInput {
-  originalTitle?: string | null;
-}
-
-/** A source's accepted match. */
-export interface ResolvedWrite {
-  film: FilmRef;
-  movie: NormalizedMovie;
-  importType: 'full' | 'minimal';
-  confidence: number;
-  /** Sources that contributed, in the order they did. */
-  sources: SourceName[];
-  now?: Date;
-  /** Fetched with a curator's locked IDs (see MovieWrite.curated). */
-  curated?: boolean;
-  /** Records the film's title key in `titleKeys` (default true: the film is a nomination's). */
-  recordTitleKey?: boolean;
-  /** Who answers a review item this write makes moot (default 'nomination'; 'enrichment'). */
-  answeredBy?: string;
-  /**
-   * The stored movie this answer is about (enrichment looks one movie up again): when the
-   * answer's IDs lead to another stored movie, the two are one film and are merged.
-   */
-  sameFilmAs?: string;
-}
-
-/** What an upsert did. */
-export interface UpsertResult {
-  created: boolean;
-  upgraded: boolean;
-  changed: boolean;
-  document: StoredMovie;
-  /** Set when a title-keyed movie was re-keyed to its IMDb ID. */
-  previousKey?: string;
-  /** Other movies of the same film merged into `document` by this write (already relinked, deleted). */
-  mergedKeys: string[];
-}
 
 const maxRaces = 8;
 
@@ -159,14 +122,7 @@ export class MoviesRepository {
     now = new Date(),
     schedule: EnrichmentSchedule = defaultEnrichmentSchedule,
   ): Promise<void> {
-    const movie = await this.movies.findOne({ key }, { projection: { createdAt: 1 } });
-    if (movie === null) return;
-    await this.movies.updateOne(
-      { key },
-      {
-        $set: { lastEnrichmentAttempt: now, nextEnrichmentAt: nextAttemptAt(movie.createdAt, now, schedule) },
-      },
-    );
+    await markEnrichmentAttempt(this.movies, key, now, schedule);
   }
 
   /** A curator's decision: sets the values and locks them (and the match) against enrichment. */
@@ -187,32 +143,9 @@ export class MoviesRepository {
     return this.movies.findOne({ key });
   }
 
-  /**
-   * Minimal and stub movies due for enrichment at `now`, least recently tried first (never
-   * tried before all): one range query on the `enrichment` index. A movie stored before
-   * `nextEnrichmentAt` existed is due.
-   */
+  /** Minimal and stub movies due for enrichment at `now`, least recently tried first (enrichment-queue.ts). */
   async findForEnrichment(options: { now?: Date; limit?: number } = {}): Promise<StoredMovie[]> {
-    const now = options.now ?? new Date();
-    const filter: Filter<StoredMovie> = {
-      needsEnrichment: true,
-      locked: { $ne: 'match' },
-      $or: [{ nextEnrichmentAt: { $lte: now } }, { nextEnrichmentAt: { $exists: false } }],
-    };
-    return this.movies
-      .find(filter)
-      .sort({ lastEnrichmentAttempt: 1, createdAt: 1 })
-      .limit(options.limit ?? 100)
-      .toArray();
-  }
-
-  /** Stubs created before `cutoff` and still stubs (for review-queue escalation). */
-  async findStubsCreatedBefore(cutoff: Date, limit = 1000): Promise<StoredMovie[]> {
-    return this.movies
-      .find({ importType: 'stub', createdAt: { $lte: cutoff } })
-      .sort({ createdAt: 1 })
-      .limit(limit)
-      .toArray();
+    return dueForEnrichment(this.movies, options);
   }
 
   private async upsert(

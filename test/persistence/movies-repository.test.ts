@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testDb } from '../helpers/mongo.js';
 import { ensureIndexes } from '../../src/persistence/indexes.js';
-import { MoviesRepository, type FilmRef } from '../../src/persistence/movies-repository.js';
+import { MoviesRepository } from '../../src/persistence/movies-repository.js';
+import type { FilmRef } from '../../src/persistence/movie-writes.js';
 import type { NormalizedMovie, SourceName } from '../../src/domain/movie.js';
 
 const t0 = new Date('2026-11-01T10:00:00Z');

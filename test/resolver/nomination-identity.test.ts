@@ -300,26 +300,38 @@ describe('a reused nomination id', () => {
   }, 180_000);
 });
 
+/** A film nominated twice (two ids, two categories), after its first nomination was handled. */
+async function firstOfTwo(title: string, tag: string) {
+  const film = twinFilm({ title, releaseYear: 2024 });
+  const pipeline = await startPipeline({ world: twinWorld([film]), env: { ENRICHMENT_ENABLED: 'false' } });
+  const service = await pipeline.startInstance();
+  const nominations = new NominationsRepository(pipeline.db);
+  const first = { ...version(film, 'competition', 1_000), nominationId: `cannes_2024:competition:${tag}` };
+  const second = { ...version(film, 'best_director', 1_000), nominationId: `cannes_2024:director:${tag}` };
+  await pipeline.publish([first]);
+  await settle(pipeline, service, 1, 'the first nomination handled');
+  return { film, pipeline, service, nominations, first, second };
+}
+
+async function secondEvent(pipeline: TestPipeline): Promise<void> {
+  await pipeline.waitFor(
+    'a second event for the movie',
+    async () => (await movieEvents(pipeline)).length >= 2,
+    30_000,
+  );
+}
+
 describe('a new nomination of a movie already announced', () => {
   it('when a second nomination of the same film arrives, then the movie is announced again listing both', async () => {
-    const film = twinFilm({ title: 'Nominated Twice', releaseYear: 2024 });
-    const pipeline = await startPipeline({ world: twinWorld([film]), env: { ENRICHMENT_ENABLED: 'false' } });
-    const service = await pipeline.startInstance();
-    const nominations = new NominationsRepository(pipeline.db);
-    const first = { ...version(film, 'competition', 1_000), nominationId: 'cannes_2024:competition:twice' };
-    const second = { ...version(film, 'best_director', 1_000), nominationId: 'cannes_2024:director:twice' };
-
-    await pipeline.publish([first]);
-    await settle(pipeline, service, 1, 'the first nomination handled');
+    const { film, pipeline, service, nominations, first, second } = await firstOfTwo(
+      'Nominated Twice',
+      'twice',
+    );
     expect(latestFor(await movieEvents(pipeline), film.imdbId)?.nominationIds).toEqual([first.nominationId]);
 
     await pipeline.publish([second]);
     await settle(pipeline, service, 2, 'the second nomination handled');
-    await pipeline.waitFor(
-      'a second event for the movie',
-      async () => (await movieEvents(pipeline)).length >= 2,
-      30_000,
-    );
+    await secondEvent(pipeline);
     const events = await movieEvents(pipeline);
     expect(events).toHaveLength(2);
     expect(latestFor(events, film.imdbId)?.nominationIds.sort()).toEqual(
@@ -329,15 +341,10 @@ describe('a new nomination of a movie already announced', () => {
   }, 150_000);
 
   it('when the pass that linked it stopped before the event, then the redelivery publishes the event the movie is owed', async () => {
-    const film = twinFilm({ title: 'Joined Before A Crash', releaseYear: 2024 });
-    const pipeline = await startPipeline({ world: twinWorld([film]), env: { ENRICHMENT_ENABLED: 'false' } });
-    const service = await pipeline.startInstance();
-    const nominations = new NominationsRepository(pipeline.db);
-    const first = { ...version(film, 'competition', 1_000), nominationId: 'cannes_2024:competition:crash' };
-    const second = { ...version(film, 'best_director', 1_000), nominationId: 'cannes_2024:director:crash' };
-
-    await pipeline.publish([first]);
-    await settle(pipeline, service, 1, 'the first nomination handled');
+    const { film, pipeline, service, nominations, first, second } = await firstOfTwo(
+      'Joined Before A Crash',
+      'crash',
+    );
     // What a crashed pass leaves: the second nomination linked to the movie, its event unpublished.
     expect(await nominations.record(second, film.imdbId, new Date(), { joinsExisting: true })).toMatchObject({
       kind: 'created',
@@ -346,11 +353,7 @@ describe('a new nomination of a movie already announced', () => {
 
     await pipeline.publish([second]);
     await settle(pipeline, service, 2, 'the redelivered second nomination handled');
-    await pipeline.waitFor(
-      'a second event for the movie',
-      async () => (await movieEvents(pipeline)).length >= 2,
-      30_000,
-    );
+    await secondEvent(pipeline);
     expect(latestFor(await movieEvents(pipeline), film.imdbId)?.nominationIds.sort()).toEqual(
       [first.nominationId, second.nominationId].sort(),
     );
