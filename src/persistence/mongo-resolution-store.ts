@@ -19,6 +19,7 @@ import {
 import { AnnouncementsRepository } from './announcements-repository.js';
 import { attemptRecordFrom, LookupMetricsRepository } from './lookup-metrics-repository.js';
 import type { StoredMovie as MovieRow } from './movie-merge.js';
+import { MovieMerger } from './movie-merger.js';
 import { MoviesRepository } from './movies-repository.js';
 import { NominationsRepository } from './nominations-repository.js';
 import { ReviewQueueRepository } from './review-queue-repository.js';
@@ -40,6 +41,7 @@ export class MongoResolutionStore implements ResolutionStore {
   readonly metrics: LookupMetricsRepository;
   readonly review: ReviewQueueRepository;
   readonly announcements: AnnouncementsRepository;
+  private readonly merger: MovieMerger;
 
   constructor(db: Db) {
     this.movies = new MoviesRepository(db);
@@ -47,6 +49,7 @@ export class MongoResolutionStore implements ResolutionStore {
     this.metrics = new LookupMetricsRepository(db);
     this.review = new ReviewQueueRepository(db);
     this.announcements = new AnnouncementsRepository(db);
+    this.merger = new MovieMerger(db);
   }
 
   async save(record: ResolutionRecord, now: Date): Promise<MovieWriteResult> {
@@ -73,7 +76,9 @@ export class MongoResolutionStore implements ResolutionStore {
     const recorded = await this.nominations.record(nomination, document.key, now, {
       joinsExisting: !upsert.created,
     });
-    await this.followMerge(document.key, now);
+    // One film, one movie: a merge that ran between the movie write and this one has
+    // relinked the film's other nominations already; this one follows it too.
+    await this.merger.followMerged(document.key, now);
 
     await this.writeAttempts(nomination, record.steps, {
       created: upsert.created,
@@ -114,15 +119,6 @@ export class MongoResolutionStore implements ResolutionStore {
       nomination: recorded,
       replacesKeys,
     };
-  }
-
-  /**
-   * One film, one movie: a merge that ran between the movie write and the nomination's
-   * (movie-merger.ts) has relinked the others already; this nomination follows it too.
-   */
-  private async followMerge(movieKey: string, now: Date): Promise<void> {
-    const live = await this.movies.liveKey(movieKey);
-    if (live !== movieKey) await this.nominations.relinkMovie(movieKey, live, now);
   }
 
   async recordAttempts(nomination: Nomination, steps: TierStep[]): Promise<void> {

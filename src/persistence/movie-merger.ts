@@ -113,6 +113,18 @@ export class MovieMerger {
     await this.resolveAnswered(movie, by, now);
   }
 
+  /**
+   * A nomination linked to `movieKey` after a merge (or a re-key) took that key over — the
+   * merge relinks the nominations it finds, not one written after it — follows it to the
+   * movie that holds the key as an alias now. The caller links first, then follows: the
+   * alias is written before the merge relinks, so one of the two always moves it.
+   */
+  async followMerged(movieKey: string, now: Date): Promise<void> {
+    const survivor = await this.movies.findOne({ aliasKeys: movieKey }, { projection: { key: 1 } });
+    if (survivor !== null && survivor.key !== movieKey)
+      await this.nominations.relinkMovie(movieKey, survivor.key, now);
+  }
+
   private async resolveAnswered(movie: StoredMovie, by: string, now: Date): Promise<void> {
     if (movie.importType === 'stub') return;
     const open = await this.review.get(movie.key);

@@ -110,12 +110,6 @@ export class MoviesRepository {
     return this.movies.findOne({ $or: [{ key }, { aliasKeys: key }] });
   }
 
-  /** The key a movie goes by now: the movie that took `key` over as an alias (merged, re-keyed), else `key`. */
-  async liveKey(key: string): Promise<string> {
-    const survivor = await this.movies.findOne({ aliasKeys: key }, { projection: { key: 1 } });
-    return survivor?.key ?? key;
-  }
-
   /** Notes an enrichment attempt, whatever its outcome, so the schedule can space them. */
   async markEnrichmentAttempt(
     key: string,

@@ -162,6 +162,21 @@ describe('MoviesRepository: one film, one movie', () => {
     expect((await movies.get(imdbId))?.replacesKeys).toEqual([]);
   });
 
+  it('when a nomination is linked to the title key after the merge relinked the others (it read the key before the merge), then it follows the merge to the survivor', async () => {
+    const { db, movies, nominations } = await store();
+    const title = await byTitle(movies);
+    await movies.upsertStub(withId, t0);
+    await new MovieMerger(db).merge(titleKey, imdbId, t0);
+    expect((await all(db)).map((m) => m.key)).toEqual([imdbId]);
+    // The writer that resolved the film by title is late: its key is the merged one.
+    await nominations.record(nomination('late', withoutId), title.document.key, t0);
+    await new MovieMerger(db).followMerged(title.document.key, t0);
+    expect((await nominations.get('late'))?.movieKey).toBe(imdbId);
+    // A key nothing took over stays where it is.
+    await new MovieMerger(db).followMerged(imdbId, t0);
+    expect((await nominations.get('late'))?.movieKey).toBe(imdbId);
+  });
+
   it('when a film without IMDb ID comes as a stub after the resolved IMDb-keyed movie nominated under the same title, then the stub goes into that movie', async () => {
     const { db, movies } = await store();
     await byImdbPage(movies);
@@ -363,6 +378,12 @@ describe('MovieMerger under racing writers (4 instances)', () => {
         const movies = new MoviesRepository(view);
         const noms = new NominationsRepository(view);
         const at = new Date(t0.getTime() + i);
+        // Linked as the resolution store links a nomination: record, then follow a merge
+        // that took the key over meanwhile.
+        const link = async (n: Nomination, key: string) => {
+          await noms.record(n, key, at);
+          await new MovieMerger(view).followMerged(key, at);
+        };
         switch (i % 6) {
           case 0: // the IMDb-keyed movie learns the TMDb ID: the merge
             return movies.upsertResolved({
@@ -376,12 +397,12 @@ describe('MovieMerger under racing writers (4 instances)', () => {
           case 1: {
             // another nomination without an IMDb ID, resolved by title to the TMDb record
             const r = await byTitle(movies, at);
-            await noms.record(nomination(`jury-${i}`, withoutId), r.document.key, at);
+            await link(nomination(`jury-${i}`, withoutId), r.document.key);
             return r;
           }
           case 2: {
             const r = await movies.upsertStub(withoutId, at);
-            await noms.record(nomination(`stub-${i}`, withoutId), r.document.key, at);
+            await link(nomination(`stub-${i}`, withoutId), r.document.key);
             await new ReviewQueueRepository(view).open({
               movieKey: r.document.key,
               reason: 'all_sources_failed',
@@ -391,7 +412,7 @@ describe('MovieMerger under racing writers (4 instances)', () => {
           }
           case 3: {
             const r = await byImdbPage(movies, at, english);
-            await noms.record(nomination(`comp-${i}`, withId), r.document.key, at);
+            await link(nomination(`comp-${i}`, withId), r.document.key);
             return r;
           }
           case 4:

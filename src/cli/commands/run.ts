@@ -17,20 +17,7 @@ export function register(program: Command): void {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
       const stopRequested = new AbortController();
-      // In one tick: the signals bin/festival-resolver.js kept while the modules loaded are
-      // taken over, start-up begins and the real handler is installed, so none falls between.
-      const early = takeEarlySignals();
-      const starting: Promise<Service | undefined> =
-        early === undefined
-          ? startService(config, {
-              logger,
-              registry: new Registry(),
-              stopRequested: stopRequested.signal,
-            }).catch((error: unknown) => {
-              if (error instanceof StartAborted) return undefined;
-              throw error;
-            })
-          : Promise.resolve(undefined);
+      let starting: Promise<Service | undefined> = Promise.resolve(undefined);
       // A stop during start-up ends it between two steps (nothing more is started, no message
       // is handled), closes what was opened and exits 0; after start-up, it drains as usual.
       const shutdown = installGracefulShutdown({
@@ -45,11 +32,23 @@ export function register(program: Command): void {
         ],
         logger,
       });
+      // In one tick, after the real handler is on: the signals bin/festival-resolver.js kept
+      // while the modules loaded are taken over, and start-up begins, so none falls between
+      // (see early-signals.ts for why the order matters).
+      const early = takeEarlySignals();
       if (early !== undefined) {
         logger.info({ signal: early }, 'stop requested while the modules loaded: nothing was started');
         await shutdown.shutdown(early);
         return;
       }
+      starting = startService(config, {
+        logger,
+        registry: new Registry(),
+        stopRequested: stopRequested.signal,
+      }).catch((error: unknown) => {
+        if (error instanceof StartAborted) return undefined;
+        throw error;
+      });
       const service = await starting.catch((error: unknown) => {
         // Start-up failed on its own: the error and exit code of every command, not a shutdown.
         shutdown.uninstall();
