@@ -70,15 +70,19 @@ export class MongoResolutionStore implements ResolutionStore {
           now,
         })
       : await this.movies.upsertStub(film, now);
-    const document: MovieRow = upsert.document;
+    const written: MovieRow = upsert.document;
     if (upsert.previousKey !== undefined)
-      await this.nominations.relinkMovie(upsert.previousKey, document.key, now);
-    const recorded = await this.nominations.record(nomination, document.key, now, {
+      await this.nominations.relinkMovie(upsert.previousKey, written.key, now);
+    const recorded = await this.nominations.record(nomination, written.key, now, {
       joinsExisting: !upsert.created,
     });
     // One film, one movie: a merge that ran between the movie write and this one has
-    // relinked the film's other nominations already; this one follows it too.
-    await this.merger.followMerged(document.key, now);
+    // relinked the film's other nominations already; this one follows it too, and the
+    // outcome is the survivor's, which owes an event listing it (the merge announced it
+    // without this nomination).
+    const survivorKey = await this.merger.followMerged(written.key, now);
+    const survivor = survivorKey === undefined ? null : await this.movies.get(survivorKey);
+    const document: MovieRow = survivor ?? written;
 
     await this.writeAttempts(nomination, record.steps, {
       created: upsert.created,
@@ -101,9 +105,11 @@ export class MongoResolutionStore implements ResolutionStore {
     // (nominations are linked only after their movie is written); only an existing movie
     // needs the announced-state lookup and, when due, the query of its nominations.
     const replacesKeys = document.replacesKeys ?? [];
-    const fresh = upsert.created && upsert.previousKey === undefined && upsert.mergedKeys.length === 0;
+    const fresh =
+      upsert.created && upsert.previousKey === undefined && upsert.mergedKeys.length === 0 && survivor === null;
     const needsEvent =
       fresh ||
+      survivor !== null ||
       replacesKeys.length > 0 ||
       !(await this.announcements.isAnnounced(document.key, announcedState(document)));
     const nominationIds =

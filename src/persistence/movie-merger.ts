@@ -117,12 +117,14 @@ export class MovieMerger {
    * A nomination linked to `movieKey` after a merge (or a re-key) took that key over — the
    * merge relinks the nominations it finds, not one written after it — follows it to the
    * movie that holds the key as an alias now. The caller links first, then follows: the
-   * alias is written before the merge relinks, so one of the two always moves it.
+   * alias is written before the merge relinks, so one of the two always moves it. Returns
+   * the survivor's key when it moved the nomination.
    */
-  async followMerged(movieKey: string, now: Date): Promise<void> {
+  async followMerged(movieKey: string, now: Date): Promise<string | undefined> {
     const survivor = await this.movies.findOne({ aliasKeys: movieKey }, { projection: { key: 1 } });
-    if (survivor !== null && survivor.key !== movieKey)
-      await this.nominations.relinkMovie(movieKey, survivor.key, now);
+    if (survivor === null || survivor.key === movieKey) return undefined;
+    await this.nominations.relinkMovie(movieKey, survivor.key, now);
+    return survivor.key;
   }
 
   private async resolveAnswered(movie: StoredMovie, by: string, now: Date): Promise<void> {

@@ -46,8 +46,14 @@ interface RunResult {
 }
 
 /** Every event on movie.resolved and movie.stub, decoded (replacesKeys is absent before the field existed). */
-async function events(pipeline: TestPipeline): Promise<{ movieKey: string; replacesKeys?: string[] }[]> {
-  const out: { movieKey: string; replacesKeys?: string[] }[] = [];
+interface MovieEvent {
+  movieKey: string;
+  replacesKeys?: string[];
+  nominationIds: string[];
+}
+
+async function events(pipeline: TestPipeline): Promise<MovieEvent[]> {
+  const out: MovieEvent[] = [];
   for (const [topic, schema] of [
     [pipeline.config.kafka.topics.resolved, 'movieResolved'],
     [pipeline.config.kafka.topics.stub, 'movieStub'],
@@ -135,6 +141,13 @@ async function runOrder(seed: number, together = false): Promise<RunResult> {
       if (!announced.some((e) => e.movieKey === m.key && (e.replacesKeys ?? []).includes(alias)))
         problems.push(`no event of ${m.key} names ${alias} as replaced`);
   }
+  // A consumer of the events knows every nomination of every movie: some event of the movie
+  // lists them all (a movie's list only grows here, no nomination moves to another film).
+  const nominationsOf = new Map<string, string[]>();
+  for (const [id, key] of stubIds) nominationsOf.set(key, [...(nominationsOf.get(key) ?? []), id]);
+  for (const [key, ids] of nominationsOf)
+    if (!announced.some((e) => e.movieKey === key && ids.every((id) => e.nominationIds.includes(id))))
+      problems.push(`no event of ${key} lists all its nominations (${ids.join(', ')})`);
   for (const e of announced)
     for (const k of e.replacesKeys ?? [])
       if (keys.has(k)) problems.push(`event says ${e.movieKey} replaces ${k}, which still exists`);
