@@ -96,6 +96,7 @@ export const envSchema = z.object({
   CONSUMER_CONCURRENCY: positiveInt.default(16),
   CACHE_HIT_TTL_DAYS: positiveInt.default(90),
   CACHE_MISS_TTL_HOURS: positiveInt.default(24),
+  CACHE_BLOCKED_TTL_HOURS: positiveInt.default(6),
   STUB_ESCALATION_DAYS: positiveInt.default(30),
   ENRICHMENT_ENABLED: bool.default(true),
   ENRICHMENT_INTERVAL_MINUTES: positiveInt.default(60),
@@ -172,7 +173,8 @@ export interface Config {
     };
     concurrency: number;
   };
-  cache: { hitTtlDays: number; missTtlHours: number };
+  /** blockedTtlHours: how long an IMDb page that stayed blocked is not fetched again for another nomination. */
+  cache: { hitTtlDays: number; missTtlHours: number; blockedTtlHours: number };
   review: { stubEscalationDays: number };
   enrichment: { enabled: boolean; intervalMinutes: number; maxPerPass: number };
   /** No token: the console is read-only. */
@@ -268,7 +270,11 @@ function toConfig(e: Env): Config {
       },
       concurrency: e.CONSUMER_CONCURRENCY,
     },
-    cache: { hitTtlDays: e.CACHE_HIT_TTL_DAYS, missTtlHours: e.CACHE_MISS_TTL_HOURS },
+    cache: {
+      hitTtlDays: e.CACHE_HIT_TTL_DAYS,
+      missTtlHours: e.CACHE_MISS_TTL_HOURS,
+      blockedTtlHours: e.CACHE_BLOCKED_TTL_HOURS,
+    },
     review: { stubEscalationDays: e.STUB_ESCALATION_DAYS },
     enrichment: {
       enabled: e.ENRICHMENT_ENABLED,

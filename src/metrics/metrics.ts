@@ -64,7 +64,7 @@ export function createMetrics(
     }),
     cacheHits: new Counter({
       name: 'festival_resolver_cache_hits_total',
-      help: 'Lookups answered from the lookup cache, by source and kind (hit = found, miss = cached not-found).',
+      help: 'Lookups answered from the lookup cache, by source and kind (hit = found, miss = cached not-found, blocked = a page given up as blocked, not fetched again).',
       labelNames: ['source', 'kind'],
       registers,
     }),

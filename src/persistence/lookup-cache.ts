@@ -7,13 +7,16 @@ import { collectionNames } from './collections.js';
  * Results of upstream lookups by source + identifier (for example `imdb:tt0111161` or a
  * normalised title query), so that a replay or a second festival listing the same film
  * does not pay again. Hits are kept `hitTtlDays`, misses `missTtlHours` (a film missing
- * today may be added upstream tomorrow). Transient failures are never cached.
+ * today may be added upstream tomorrow), a page given up as blocked `blockedTtlHours` (every
+ * blocked fetch is charged; a challenge may lift within hours). Transient failures are never
+ * cached.
  * A TTL index on `expiresAt` deletes expired entries (the server's monitor runs about once
  * a minute, so reads filter on `expiresAt` too); each store is one upsert.
  */
 
 /** What the cache holds for one lookup. */
-export type CachedValue<T> = { kind: 'found'; value: T } | { kind: 'not_found'; value?: T };
+export type CachedValue<T> =
+  { kind: 'found'; value: T } | { kind: 'not_found'; value?: T } | { kind: 'blocked'; value?: undefined };
 
 /** A cache entry as returned by get(). */
 export type CacheEntry<T> = CachedValue<T> & { storedAt: Date; expiresAt: Date };
@@ -23,7 +26,7 @@ interface CacheDocument {
   _id: string;
   source: SourceName;
   identifier: string;
-  kind: 'found' | 'not_found';
+  kind: CachedValue<unknown>['kind'];
   value?: unknown;
   storedAt: Date;
   expiresAt: Date;
@@ -49,6 +52,7 @@ export class LookupCache {
     if (doc === null) return null;
     const base = { storedAt: doc.storedAt, expiresAt: doc.expiresAt };
     if (doc.kind === 'found') return { kind: 'found', value: doc.value as T, ...base };
+    if (doc.kind === 'blocked') return { kind: 'blocked', ...base };
     return doc.value === undefined
       ? { kind: 'not_found', ...base }
       : { kind: 'not_found', value: doc.value as T, ...base };
@@ -61,7 +65,12 @@ export class LookupCache {
     result: CachedValue<T>,
     now = new Date(),
   ): Promise<Date> {
-    const lifetime = result.kind === 'found' ? this.ttl.hitTtlDays * 24 * hour : this.ttl.missTtlHours * hour;
+    const lifetime =
+      result.kind === 'found'
+        ? this.ttl.hitTtlDays * 24 * hour
+        : result.kind === 'blocked'
+          ? this.ttl.blockedTtlHours * hour
+          : this.ttl.missTtlHours * hour;
     const expiresAt = new Date(now.getTime() + lifetime);
     const id = cacheId(source, identifier);
     const fields = { source, identifier, kind: result.kind, storedAt: now, expiresAt };

@@ -106,7 +106,10 @@ export class MongoResolutionStore implements ResolutionStore {
     // needs the announced-state lookup and, when due, the query of its nominations.
     const replacesKeys = document.replacesKeys ?? [];
     const fresh =
-      upsert.created && upsert.previousKey === undefined && upsert.mergedKeys.length === 0 && survivor === null;
+      upsert.created &&
+      upsert.previousKey === undefined &&
+      upsert.mergedKeys.length === 0 &&
+      survivor === null;
     const needsEvent =
       fresh ||
       survivor !== null ||

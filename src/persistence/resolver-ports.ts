@@ -12,9 +12,8 @@ export function cachePort(cache: LookupCache): LookupCachePort {
     async get(source, identifier): Promise<CachedLookup | undefined> {
       const entry = await cache.get<Omit<Found, 'attempts'>>(source, identifier);
       if (entry === null) return undefined;
-      return entry.kind === 'found'
-        ? { kind: 'found', outcome: { ...entry.value, attempts: [] } }
-        : { kind: 'not_found' };
+      if (entry.kind === 'found') return { kind: 'found', outcome: { ...entry.value, attempts: [] } };
+      return { kind: entry.kind };
     },
     async setFound(source, identifier, outcome) {
       const { attempts: _attempts, ...value } = outcome;
@@ -22,6 +21,9 @@ export function cachePort(cache: LookupCache): LookupCachePort {
     },
     async setMiss(source, identifier) {
       await cache.set(source, identifier, { kind: 'not_found' });
+    },
+    async setBlocked(source, identifier) {
+      await cache.set(source, identifier, { kind: 'blocked' });
     },
   };
 }

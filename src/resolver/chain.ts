@@ -165,7 +165,9 @@ export class ResolutionChain {
         const counter = outcome.kind === 'blocked' ? `${tier.source}.blocked` : tier.source;
         const before = options.tierAttempts?.[counter] ?? 0;
         if (outcome.kind === 'blocked' && before + 1 >= blockedPageMaxAttempts) {
-          // A page still blocked on its second fetch is given up: each fetch is charged.
+          // A page still blocked on its second fetch is given up: each fetch is charged, so
+          // the film's other nominations do not fetch it again for a while either.
+          await guarded.rememberBlocked(query);
           step.reasonForFallback = 'blocked_page';
           continue;
         }

@@ -12,9 +12,14 @@ import type { BudgetPort, LookupCachePort } from './ports.js';
 /** A source lookup as the chain sees it: an upstream outcome, or a tier skipped before any call. */
 export type GuardedOutcome =
   | (LookupOutcome & { fromCache?: boolean })
-  | { kind: 'skipped'; reason: 'budget_exhausted' | 'circuit_open'; detail: string; attempts: [] };
+  | {
+      kind: 'skipped';
+      reason: 'budget_exhausted' | 'circuit_open' | 'blocked_page';
+      detail: string;
+      attempts: [];
+    };
 
-/** Whether a remembered miss answers a lookup ('trust') or the source is asked again ('recheck'). */
+/** Whether a remembered miss (or a page given up as blocked) answers a lookup ('trust') or the source is asked again ('recheck'). */
 export type CachedMisses = 'trust' | 'recheck';
 
 export interface GuardOptions {
@@ -97,6 +102,15 @@ export class GuardedSource {
     return this.flight.run(key, () => this.lookupOnce(query, mode));
   }
 
+  /**
+   * Remembers that the film's page stayed blocked through every fetch the chain allows: other
+   * nominations of the film skip the tier (a stub, as this one) until the entry expires, and
+   * only a recheck (the enrichment job) pays for it sooner.
+   */
+  async rememberBlocked(query: LookupQuery): Promise<void> {
+    await this.options.cache?.setBlocked(this.name, lookupIdentifier(query));
+  }
+
   /** How long until an open circuit lets a trial request through (0 when it is closed). */
   circuitWaitMs(now = Date.now()): number {
     if (!this.breaker.opened) return 0;
@@ -162,7 +176,16 @@ export class GuardedSource {
   private async runStep(step: LookupStep, mode: CachedMisses): Promise<GuardedOutcome> {
     const { cache, budget, metrics } = this.options;
     const cached = await cache?.get(this.name, step.identifier);
-    if (cached !== undefined && (cached.kind === 'found' || mode === 'trust')) {
+    if (cached?.kind === 'blocked' && mode === 'trust') {
+      metrics?.cacheHits.inc({ source: this.name, kind: 'blocked' });
+      return {
+        kind: 'skipped',
+        reason: 'blocked_page',
+        detail: `${this.name}: the page stayed blocked for an earlier nomination of this film`,
+        attempts: [],
+      };
+    }
+    if (cached?.kind === 'found' || (cached?.kind === 'not_found' && mode === 'trust')) {
       metrics?.cacheHits.inc({ source: this.name, kind: cached.kind === 'found' ? 'hit' : 'miss' });
       return cached.kind === 'found'
         ? { ...cached.outcome, attempts: [], fromCache: true }

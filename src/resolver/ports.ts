@@ -34,9 +34,11 @@ export interface RateLimitPort {
   acquire(source: SourceName): Promise<{ acquired: boolean }>;
 }
 
-/** A cached lookup: the found outcome (without its attempts) or a remembered miss. */
+/** A cached lookup: the found outcome (without its attempts), a remembered miss, or a page given up as blocked. */
 export type CachedLookup =
-  { kind: 'found'; outcome: Extract<LookupOutcome, { kind: 'found' }> } | { kind: 'not_found' };
+  | { kind: 'found'; outcome: Extract<LookupOutcome, { kind: 'found' }> }
+  | { kind: 'not_found' }
+  | { kind: 'blocked' };
 
 export interface LookupCachePort {
   get(source: SourceName, identifier: string): Promise<CachedLookup | undefined>;
@@ -46,6 +48,7 @@ export interface LookupCachePort {
     outcome: Extract<LookupOutcome, { kind: 'found' }>,
   ): Promise<void>;
   setMiss(source: SourceName, identifier: string): Promise<void>;
+  setBlocked(source: SourceName, identifier: string): Promise<void>;
 }
 
 export type BudgetReservation =

@@ -101,7 +101,9 @@ describe('natural-key upserts contract', () => {
 
   it('when 20 stores of one lookup race from 4 instances, then one cache entry exists and it holds one of the stored results', async () => {
     const { db, views } = await sharedStore(4, 'c-cache');
-    const caches = views.map((view) => new LookupCache(view, { hitTtlDays: 90, missTtlHours: 24 }));
+    const caches = views.map(
+      (view) => new LookupCache(view, { hitTtlDays: 90, missTtlHours: 24, blockedTtlHours: 6 }),
+    );
     await race(views, 20, (_db, i) =>
       caches[i % caches.length]!.set(
         'omdb',

@@ -10,7 +10,7 @@ const later = (ms: number): Date => new Date(t0.getTime() + ms);
 async function cache(): Promise<{ cache: LookupCache; db: Awaited<ReturnType<typeof testDb>>['db'] }> {
   const { db } = await testDb('cache');
   await ensureIndexes(db);
-  return { cache: new LookupCache(db, { hitTtlDays: 90, missTtlHours: 24 }), db };
+  return { cache: new LookupCache(db, { hitTtlDays: 90, missTtlHours: 24, blockedTtlHours: 6 }), db };
 }
 
 describe('LookupCache', () => {
@@ -31,6 +31,13 @@ describe('LookupCache', () => {
       kind: 'not_found',
     });
     expect(await c.get('omdb', 'imdb:tt9999999', later(day + 1))).toBeNull();
+  });
+
+  it('when a page is given up as blocked, then that is remembered for the blocked lifetime (6 h here) only', async () => {
+    const { cache: c } = await cache();
+    await c.set('imdb', 'tt9999999', { kind: 'blocked' }, t0);
+    expect(await c.get('imdb', 'tt9999999', later(5 * 3600 * 1000))).toMatchObject({ kind: 'blocked' });
+    expect(await c.get('imdb', 'tt9999999', later(6 * 3600 * 1000 + 1))).toBeNull();
   });
 
   it('when the same lookup is stored twice, then there is one entry holding the latest result', async () => {

@@ -28,6 +28,10 @@ function memoryCache(): LookupCachePort & { entries: Map<string, CachedLookup> }
       entries.set(`${source}:${identifier}`, { kind: 'not_found' });
       return Promise.resolve();
     },
+    setBlocked: (source, identifier) => {
+      entries.set(`${source}:${identifier}`, { kind: 'blocked' });
+      return Promise.resolve();
+    },
   };
 }
 
@@ -118,6 +122,21 @@ describe('GuardedSource', () => {
     const second = await guard(source, cache).lookup(query);
     expect(second).toMatchObject({ kind: 'not_found', fromCache: true, attempts: [] });
     expect([source.byId, source.byTitle]).toEqual([1, 1]);
+  });
+
+  it('when a page was given up as blocked, then a trusting lookup skips the source (blocked_page, no call) and a recheck fetches it again', async () => {
+    const cache = memoryCache();
+    const source = paidSource(() => ({ kind: 'not_found', candidates: [], attempts: [] }), false);
+    const guarded = guard(source, cache);
+    await guarded.rememberBlocked(query);
+    expect(await guarded.lookup(query)).toMatchObject({
+      kind: 'skipped',
+      reason: 'blocked_page',
+      attempts: [],
+    });
+    expect(source.byId).toBe(0);
+    expect(await guarded.lookup(query, { cachedMisses: 'recheck' })).toMatchObject({ kind: 'not_found' });
+    expect(source.byId).toBe(1);
   });
 
   it('when a lookup rechecks remembered misses, then the source is asked again while a cached found answer is still used, and a trusting lookup at the same moment is not coalesced with it', async () => {
