@@ -3,6 +3,7 @@ import { collectionNames } from '../persistence/collections.js';
 import type { LookupMetricDocument } from '../persistence/lookup-metrics-repository.js';
 import type { StoredMovie } from '../persistence/movie-merge.js';
 import type { NominationDocument } from '../persistence/nominations-repository.js';
+import { singleBatch } from '../persistence/single-batch.js';
 
 /**
  * Read-only views of what happened to one movie: the events announced for it and the
@@ -77,8 +78,7 @@ export async function lookupHistory(
 ): Promise<LookupMetricDocument[]> {
   return db
     .collection<LookupMetricDocument>(collectionNames.lookupMetrics)
-    .find({ identifier: { $in: [...identifiers] } }, { projection: { _id: 0 } })
+    .find({ identifier: { $in: [...identifiers] } }, { projection: { _id: 0 }, ...singleBatch(limit) })
     .sort({ inserted_at: -1 })
-    .limit(limit)
     .toArray();
 }

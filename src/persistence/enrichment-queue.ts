@@ -1,6 +1,7 @@
 import type { Collection, Filter } from 'mongodb';
 import { nextAttemptAt, type EnrichmentSchedule } from './enrichment-schedule.js';
 import type { StoredMovie } from './movie-merge.js';
+import { singleBatch } from './single-batch.js';
 
 /**
  * The enrichment queue is the `movies` collection itself: minimal and stub movies carry
@@ -38,8 +39,7 @@ export async function dueForEnrichment(
     $or: [{ nextEnrichmentAt: { $lte: now } }, { nextEnrichmentAt: { $exists: false } }],
   };
   return movies
-    .find(filter)
+    .find(filter, singleBatch(options.limit ?? 100))
     .sort({ lastEnrichmentAttempt: 1, createdAt: 1 })
-    .limit(options.limit ?? 100)
     .toArray();
 }

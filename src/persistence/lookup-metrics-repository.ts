@@ -3,6 +3,7 @@ import type { ImportType, SourceName } from '../domain/movie.js';
 import type { UpstreamAttempt } from '../sources/outcome.js';
 import { collectionNames } from './collections.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
+import { singleBatch } from './single-batch.js';
 
 /**
  * `api_lookup_metrics`: one document per upstream attempt, field names exactly as
@@ -152,9 +153,8 @@ export class LookupMetricsRepository {
     if (filter.since !== undefined) query.inserted_at = { $gte: filter.since };
     if (filter.festival !== undefined) query['metadata.festival'] = filter.festival;
     return this.attempts
-      .find(query)
+      .find(query, singleBatch(filter.limit ?? 100))
       .sort({ inserted_at: -1 })
-      .limit(filter.limit ?? 100)
       .toArray();
   }
 }

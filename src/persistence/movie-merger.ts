@@ -14,6 +14,7 @@ import {
 import { isDuplicateKeyError } from './mongo-errors.js';
 import { NominationsRepository } from './nominations-repository.js';
 import { ReviewQueueRepository } from './review-queue-repository.js';
+import { singleBatch } from './single-batch.js';
 
 /**
  * One film, one movie: folds stored movies that turn out to be one film into one document.
@@ -156,10 +157,7 @@ export class MovieMerger {
     if (ids.imdbId !== undefined) or.push({ imdbId: ids.imdbId });
     if (ids.tmdbId !== undefined) or.push({ tmdbId: ids.tmdbId });
     const found = (
-      await this.movies
-        .find({ $or: or }, { projection: { _id: 0 } })
-        .limit(20)
-        .toArray()
+      await this.movies.find({ $or: or }, { projection: { _id: 0 }, ...singleBatch(20) }).toArray()
     ).filter((m) => m.key !== movie.key);
     const sharesTitle = (m: StoredMovie): boolean =>
       titleKeys.includes(m.key) || (m.titleKeys ?? []).some((k) => titleKeys.includes(k));

@@ -12,6 +12,7 @@ import { compact } from '../domain/compact.js';
 import { contradicts, mergeMovie, type MovieWrite, type StoredMovie } from './movie-merge.js';
 import { isAbortedRace, isDuplicateKeyError } from './mongo-errors.js';
 import { MovieMerger } from './movie-merger.js';
+import { singleBatch } from './single-batch.js';
 
 /**
  * `movies`: one document per film, idempotent by its natural key `key` (unique index;
@@ -230,8 +231,7 @@ export class MoviesRepository {
     if (write.imdbId !== undefined) or.push({ imdbId: write.imdbId });
     if (write.tmdbId !== undefined) or.push({ tmdbId: write.tmdbId });
     const holders = await this.movies
-      .find({ $or: or }, { projection: { _id: 0 } })
-      .limit(5)
+      .find({ $or: or }, { projection: { _id: 0 }, ...singleBatch(5) })
       .toArray();
     for (const holder of holders) {
       if (existing !== null && holder.key === existing.key) continue;
@@ -259,8 +259,7 @@ export class MoviesRepository {
     if (titleKey !== write.key) or.push({ key: titleKey });
     or.push({ titleKeys: titleKey });
     const candidates = await this.movies
-      .find({ $or: or }, { projection: { _id: 0 } })
-      .limit(10)
+      .find({ $or: or }, { projection: { _id: 0 }, ...singleBatch(10) })
       .toArray();
     const compatible = (m: StoredMovie): boolean =>
       write.imdbId === undefined || m.imdbId === undefined || m.imdbId === write.imdbId;

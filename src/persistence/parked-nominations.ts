@@ -2,6 +2,7 @@ import { Binary, type Collection, type Db } from 'mongodb';
 import type { SourceName } from '../domain/movie.js';
 import type { ParkedFilm, ParkedNomination, ParkingPort } from '../resolver/ports.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
+import { singleBatch } from './single-batch.js';
 
 /** `parked_nominations`: one document per parked nomination id (`_id`), the message bytes kept as they were consumed. */
 export const parkedCollection = 'parked_nominations';
@@ -59,7 +60,7 @@ export class MongoParkedNominations implements ParkingPort {
 
   async list(filter: { source?: SourceName }, limit: number): Promise<ParkedNomination[]> {
     const query = filter.source === undefined ? {} : { source: filter.source };
-    const docs = await this.docs.find(query).sort({ parkedAt: 1, _id: 1 }).limit(limit).toArray();
+    const docs = await this.docs.find(query, singleBatch(limit)).sort({ parkedAt: 1, _id: 1 }).toArray();
     return docs.map(toEntry);
   }
 

@@ -5,6 +5,7 @@ import type { CandidateSummary } from '../sources/outcome.js';
 import { FestivalResolverError } from '../errors.js';
 import { collectionNames } from './collections.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
+import { singleBatch } from './single-batch.js';
 
 /**
  * `review_queue`: films a curator should look at. One OPEN item per movie, enforced by a
@@ -150,9 +151,8 @@ export class ReviewQueueRepository {
     if (filter.reason !== undefined) query.reason = filter.reason;
     if (filter.escalated !== undefined) query.escalatedAt = { $exists: filter.escalated };
     const items = await this.items
-      .find(query, { projection: { _id: 0 } })
+      .find(query, { projection: { _id: 0 }, ...singleBatch(filter.limit ?? 50) })
       .sort({ createdAt: 1 })
-      .limit(filter.limit ?? 50)
       .toArray();
     // Stable: escalated items move to the front, each group stays oldest first.
     return [
@@ -166,9 +166,8 @@ export class ReviewQueueRepository {
     const open = await this.items.findOne({ openKey: movieKey }, { projection: { _id: 0 } });
     if (open !== null) return open;
     const [latest] = await this.items
-      .find({ movieKey }, { projection: { _id: 0 } })
+      .find({ movieKey }, { projection: { _id: 0 }, ...singleBatch(1) })
       .sort({ createdAt: -1 })
-      .limit(1)
       .toArray();
     return latest ?? null;
   }

@@ -7,6 +7,7 @@ import { announcedEvents, lookupHistory, lookupIdentifiers } from '../movie-hist
 import type { RouteContext } from '../context.js';
 import { page } from '../views/layout.js';
 import { moviePage, moviesPage } from '../views/movies.js';
+import { singleBatch } from '../../persistence/single-batch.js';
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -21,10 +22,7 @@ async function searchMovies(ctx: RouteContext, q: string): Promise<StoredMovie[]
     const pattern = { $regex: escapeRegex(q.slice(0, 200)), $options: 'i' };
     filter = { $or: [{ title: pattern }, { originalTitle: pattern }] };
   }
-  const found = await movies
-    .find(filter, { projection: { _id: 0 } })
-    .limit(100)
-    .toArray();
+  const found = await movies.find(filter, { projection: { _id: 0 }, ...singleBatch(100) }).toArray();
   return [...(exact === null ? [] : [exact]), ...found.filter((m) => m.key !== exact?.key)];
 }
 
