@@ -85,30 +85,28 @@ describe('bounded reads are single batches (FerretDB keeps their PostgreSQL conn
     const films = lineupFilms(12);
     const now = new Date('2026-11-01T10:00:00Z');
     let writes = 0;
-    {
-      for (const [i, film] of films.entries()) {
-        const titleOnly: FilmRef = { title: film.title, year: film.year };
-        if (i % 3 === 0) await movies.upsertStub(film, now);
-        if (i % 3 === 1)
-          await movies.upsertResolved({
-            film: titleOnly,
-            movie: found(titleOnly, 1000 + i),
-            importType: 'full',
-            confidence: 0.9,
-            sources: ['tmdb'],
-            now,
-          });
-        for (let again = 0; again < 2; again++)
-          await movies.upsertResolved({
-            film,
-            movie: found(film, 1000 + i),
-            importType: 'full',
-            confidence: 0.95,
-            sources: ['tmdb'],
-            now,
-          });
-        writes += i % 3 === 2 ? 2 : 3;
-      }
+    for (const [i, film] of films.entries()) {
+      const titleOnly: FilmRef = { title: film.title, year: film.year };
+      if (i % 3 === 0) await movies.upsertStub(film, now);
+      if (i % 3 === 1)
+        await movies.upsertResolved({
+          film: titleOnly,
+          movie: found(titleOnly, 1000 + i),
+          importType: 'full',
+          confidence: 0.9,
+          sources: ['tmdb'],
+          now,
+        });
+      for (let again = 0; again < 2; again++)
+        await movies.upsertResolved({
+          film,
+          movie: found(film, 1000 + i),
+          importType: 'full',
+          confidence: 0.95,
+          sources: ['tmdb'],
+          now,
+        });
+      writes += i % 3 === 2 ? 2 : 3;
     }
     expect(writes).toBe(32);
     expect(await db.collection(collectionNames.movies).countDocuments()).toBe(12);
@@ -116,7 +114,7 @@ describe('bounded reads are single batches (FerretDB keeps their PostgreSQL conn
     expect(cursorKeeping(watched)).toEqual([]);
   });
 
-  it('when the review queue, the parked nominations, the lookup attempts and the enrichment queue are listed with a limit below what is stored, then none leaves a cursor open', async () => {
+  it('when the review queue, the parked nominations, the lookup attempts and the enrichment queue are listed with a limit (below what is stored, but for the empty parked list), then none leaves a cursor open', async () => {
     const watched = await watchedStore();
     const { db } = watched;
     const now = new Date('2026-11-01T10:00:00Z');
@@ -139,14 +137,12 @@ describe('bounded reads are single batches (FerretDB keeps their PostgreSQL conn
       .insertMany(films.map((_, i) => ({ source: 'tmdb', inserted_at: new Date(now.getTime() + i) })));
     const later = new Date(now.getTime() + 365 * 86_400_000);
     watched.finds = [];
-    {
-      for (let round = 0; round < 2; round++) {
-        expect(await review.list({ limit: 2 })).toHaveLength(2);
-        expect(await review.get(films[0]!.imdbId)).not.toBeNull();
-        expect(await new LookupMetricsRepository(db).find({ limit: 2 })).toHaveLength(2);
-        expect(await movies.findForEnrichment({ now: later, limit: 2 })).toHaveLength(2);
-        expect(await new MongoParkedNominations(db).list({}, 2)).toEqual([]);
-      }
+    for (let round = 0; round < 2; round++) {
+      expect(await review.list({ limit: 2 })).toHaveLength(2);
+      expect(await review.get(films[0]!.imdbId)).not.toBeNull();
+      expect(await new LookupMetricsRepository(db).find({ limit: 2 })).toHaveLength(2);
+      expect(await movies.findForEnrichment({ now: later, limit: 2 })).toHaveLength(2);
+      expect(await new MongoParkedNominations(db).list({}, 2)).toEqual([]);
     }
     expect(new Set(watched.finds.filter((f) => f.limited).map((f) => f.collection))).toEqual(
       new Set([
